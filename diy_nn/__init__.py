@@ -1,0 +1,34 @@
+"""diy_nn: a neural-network library built from scratch in NumPy, one chapter at a time.
+
+The core (modules, losses, Sequential, optimisers, gradcheck, data helpers)
+needs NumPy alone. ``diy_nn.datasets``, ``diy_nn.plot`` and ``diy_nn.exercises``
+sit on top and bring their own dependencies; import them by name.
+"""
+from .activation import ELU, LeakyReLU, LogSoftmax, ReLU, Sigmoid, Softmax, TanH
+from .data import checkerboard, four_gaussians, linear_1d, minibatches, one_hot, two_gaussians
+from .dtype import get_default_dtype, set_default_dtype
+from .errors import DivergenceError, NonFiniteInputError
+from .gradcheck import GradcheckResult, gradcheck
+from .init import manual_seed
+from .linear import Linear
+from .loss import BCELoss, CELoss, HingeLoss, MSELoss
+from .metrics import accuracy
+from .module import Loss, Module
+from .optim import SGD, Adam, GradientDescent, History, Momentum, Optim, evaluate
+from .sequential import Sequential
+
+__version__ = "0.1.0"
+
+__all__ = [
+    "Module", "Loss",
+    "Linear",
+    "TanH", "Sigmoid", "ReLU", "LeakyReLU", "ELU", "Softmax", "LogSoftmax",
+    "MSELoss", "BCELoss", "CELoss", "HingeLoss",
+    "Sequential",
+    "Optim", "SGD", "GradientDescent", "Momentum", "Adam", "History", "evaluate",
+    "gradcheck", "GradcheckResult",
+    "one_hot", "minibatches", "linear_1d", "two_gaussians", "four_gaussians", "checkerboard",
+    "accuracy",
+    "set_default_dtype", "get_default_dtype", "manual_seed",
+    "DivergenceError", "NonFiniteInputError",
+]

@@ -1,0 +1,58 @@
+"""The exceptions diy_nn raises, and the checks that raise them.
+
+A shape that does not fit, labels of the wrong kind or NaN in an input give a
+``ValueError`` whose message names the module, what it got and what it expects:
+a wrong answer computed silently from bad input is the worst kind of bug.
+"""
+import numpy as np
+
+
+class NonFiniteInputError(ValueError):
+    """A module was given an input that contains NaN."""
+
+
+class DivergenceError(FloatingPointError):
+    """Training produced a NaN or infinite loss or parameter.
+
+    ``history`` holds what was recorded before it happened, when training ran
+    through :func:`diy_nn.SGD`.
+    """
+
+    def __init__(self, message, history=None):
+        super().__init__(message)
+        self.history = history
+
+
+def shape_str(shape):
+    """``(batch, 3)``-style text for a shape given as a tuple of ints and names."""
+    return "(" + ", ".join(str(s) for s in shape) + (",)" if len(shape) == 1 else ")")
+
+
+def check_array(name, X, expected):
+    """Check that ``X`` is an array of the shape ``expected`` and has no NaN.
+
+    ``expected`` is a tuple with one entry an axis: an int that the size must
+    equal, or a string naming a free size (``"batch"``). Returns ``X`` as an array.
+    """
+    X = np.asarray(X)
+    if X.ndim != len(expected) or any(
+        isinstance(e, (int, np.integer)) and s != e for s, e in zip(X.shape, expected)
+    ):
+        raise ValueError(
+            f"{name}: expected an input of shape {shape_str(expected)}, got {shape_str(X.shape)}"
+        )
+    check_finite(name, X)
+    return X
+
+
+def check_finite(name, X):
+    """Raise :class:`NonFiniteInputError` when ``X`` holds a NaN."""
+    # One sum is far cheaper than a NaN mask; only when it is not finite
+    # (a NaN, an inf, or an overflow) do we look element by element.
+    if X.dtype.kind == "f" and not np.isfinite(X.sum()) and np.isnan(X).any():
+        where = tuple(int(i) for i in np.argwhere(np.isnan(X))[0])
+        raise NonFiniteInputError(
+            f"{name}: the input contains NaN (first at index {where}); "
+            "expected finite numbers. If this happened during training, the "
+            "learning rate is probably too large."
+        )

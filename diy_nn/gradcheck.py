@@ -1,0 +1,129 @@
+"""Finite-difference checks of backward passes (float64, central differences).
+
+For a module, a random ``delta`` defines the scalar ``f = sum(forward(X) * delta)``:
+its gradient w.r.t. ``X`` must equal ``backward_delta(X, delta)`` and its gradient
+w.r.t. each parameter what ``backward_update_gradient`` accumulates.
+For a loss, ``f = mean(forward(y, yhat))`` and its gradient must equal ``backward(y, yhat)``.
+"""
+import copy
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from .init import get_rng
+from .module import Loss
+
+
+@dataclass
+class GradcheckResult:
+    """``max_error``: the largest relative error; ``errors``: one per checked gradient."""
+
+    max_error: float
+    errors: dict = field(default_factory=dict)
+    tolerance: float = 1e-6
+    name: str = ""
+
+    @property
+    def passed(self):
+        return self.max_error < self.tolerance
+
+    def __bool__(self):
+        return self.passed
+
+    def report(self):
+        lines = [f"gradcheck of {self.name}: {'passed' if self.passed else 'FAILED'}"
+                 f" (largest relative error {self.max_error:.2e}, tolerance {self.tolerance:.0e})"]
+        for what, err in self.errors.items():
+            mark = "ok " if err < self.tolerance else "BAD"
+            lines.append(f"  {mark} d/d{what:<8} relative error {err:.2e}")
+        return "\n".join(lines)
+
+    def __str__(self):
+        return self.report()
+
+    def _repr_pretty_(self, p, cycle):
+        p.text(self.report())
+
+
+def relative_error(a, b):
+    """``||a - b|| / (||a|| + ||b||)``, 0 when both are 0."""
+    a, b = np.asarray(a, dtype=np.float64), np.asarray(b, dtype=np.float64)
+    denom = np.linalg.norm(a) + np.linalg.norm(b)
+    return 0.0 if denom == 0 else float(np.linalg.norm(a - b) / denom)
+
+
+def numerical_gradient(f, x, h=1e-6, max_checks=None, rng=None):
+    """Central differences of the scalar ``f()`` w.r.t. the array ``x`` (changed in place, then restored).
+
+    With ``max_checks``, only that many randomly chosen coordinates are
+    perturbed; the returned mask says which.
+    """
+    grad = np.zeros_like(x, dtype=np.float64)
+    flat = x.reshape(-1)
+    coords = np.arange(flat.size)
+    if max_checks is not None and flat.size > max_checks:
+        coords = get_rng(rng).choice(flat.size, size=max_checks, replace=False)
+    mask = np.zeros(flat.size, dtype=bool)
+    mask[coords] = True
+    g = grad.reshape(-1)
+    # A loop over coordinates is what finite differences are: one perturbation each.
+    for i in coords:
+        old = flat[i]
+        flat[i] = old + h
+        plus = f()
+        flat[i] = old - h
+        minus = f()
+        flat[i] = old
+        g[i] = (plus - minus) / (2 * h)
+    return grad, mask.reshape(x.shape)
+
+
+def gradcheck(obj, *inputs, h=1e-6, tolerance=1e-6, max_checks=400, rng=0):
+    """Check the gradients of a module or a loss against finite differences, in float64.
+
+    - ``gradcheck(module, X)``: ``backward_delta`` and every parameter gradient.
+    - ``gradcheck(loss, y, yhat)``: ``backward``.
+
+    The object is copied and converted to float64 first; the original is not
+    touched. Returns a :class:`GradcheckResult` (true when it passed; print it
+    for a report).
+    """
+    rng = get_rng(rng)
+    if isinstance(obj, Loss):
+        y, yhat = inputs
+        y = np.asarray(y)
+        if y.dtype.kind == "f":
+            y = y.astype(np.float64)
+        yhat = np.array(yhat, dtype=np.float64)
+        analytic = obj.backward(y, yhat)
+        numeric, mask = numerical_gradient(lambda: obj.forward(y, yhat).mean(), yhat, h, max_checks, rng)
+        err = relative_error(analytic[mask], numeric[mask])
+        return GradcheckResult(err, {"yhat": err}, tolerance, repr(obj))
+
+    (X,) = inputs
+    module = copy.deepcopy(obj).astype(np.float64)
+    X = np.array(X, dtype=np.float64)
+    out = module.forward(X)
+    delta = rng.standard_normal(out.shape)
+
+    def f():
+        return float((module.forward(X) * delta).sum())
+
+    errors = {}
+    module.forward(X)
+    analytic = module.backward_delta(X, delta)
+    if np.shape(analytic) != X.shape:
+        raise ValueError(
+            f"gradcheck: {module!r}.backward_delta returned shape {np.shape(analytic)}, "
+            f"expected the input's shape {X.shape}"
+        )
+    numeric, mask = numerical_gradient(f, X, h, max_checks, rng)
+    errors["input"] = relative_error(analytic[mask], numeric[mask])
+
+    module.zero_grad()
+    module.forward(X)
+    module.backward_update_gradient(X, delta)
+    for name, p, g in list(module.named_parameters()):
+        numeric, mask = numerical_gradient(f, p, h, max_checks, rng)
+        errors[name] = relative_error(g[mask], numeric[mask])
+    return GradcheckResult(max(errors.values()), errors, tolerance, repr(obj))

@@ -1,0 +1,131 @@
+"""The two abstractions of the book: :class:`Module` and :class:`Loss`.
+
+A network is a chain of modules. Each module owes two gradients in the
+backward pass (chapter "The module", equations (3) and (4)):
+
+- w.r.t. its parameters, accumulated into ``_gradient`` by
+  :meth:`Module.backward_update_gradient`;
+- w.r.t. its input, returned by :meth:`Module.backward_delta`, which the
+  module before it receives as its ``delta``.
+"""
+import numpy as np
+
+from .dtype import resolve_dtype
+
+
+class Module:
+    """A differentiable function with (optionally) parameters.
+
+    Attributes
+    ----------
+    _parameters : dict[str, ndarray]
+        The parameters by name (``"W"``, ``"b"``); empty for modules without.
+    _gradient : dict[str, ndarray]
+        dL/dparameter, same names and shapes, accumulated until :meth:`zero_grad`.
+    training : bool
+        True in training mode, False in evaluation mode (see :meth:`eval`).
+    """
+
+    def __init__(self):
+        self._parameters = {}
+        self._gradient = {}
+        self.training = True
+
+    def __call__(self, X):
+        return self.forward(X)
+
+    def __repr__(self):
+        return f"{type(self).__name__}()"
+
+    def forward(self, X):
+        """Compute the output of the module for the batch ``X``."""
+        raise NotImplementedError(f"{type(self).__name__}.forward is not written yet")
+
+    def backward_update_gradient(self, input, delta):
+        """Add dL/dparameters, from the module's ``input`` and ``delta`` = dL/doutput, into ``_gradient``.
+
+        Modules without parameters have nothing to add.
+        """
+
+    def backward_delta(self, input, delta):
+        """Return dL/dinput (the shape of ``input``) from ``input`` and ``delta`` = dL/doutput."""
+        raise NotImplementedError(f"{type(self).__name__}.backward_delta is not written yet")
+
+    def children(self):
+        """The modules this one is made of (none for a single layer)."""
+        return ()
+
+    def zero_grad(self):
+        """Set every accumulated gradient back to zero."""
+        for g in self._gradient.values():
+            g[...] = 0
+        for child in self.children():
+            child.zero_grad()
+
+    def update_parameters(self, gradient_step=1e-3):
+        """One step of gradient descent: ``p -= gradient_step * grad`` for every parameter."""
+        for p, g in self.parameters():
+            p -= gradient_step * g
+
+    def parameters(self):
+        """Yield the (parameter, gradient) pairs of this module and of its children."""
+        for name, p in self._parameters.items():
+            yield p, self._gradient[name]
+        for child in self.children():
+            yield from child.parameters()
+
+    def named_parameters(self, prefix=""):
+        """Yield (name, parameter, gradient) triples; children's names are prefixed by their index."""
+        for name, p in self._parameters.items():
+            yield prefix + name, p, self._gradient[name]
+        for i, child in enumerate(self.children()):
+            yield from child.named_parameters(f"{prefix}{i}.")
+
+    def num_parameters(self):
+        """The number of scalar parameters."""
+        return sum(p.size for p, _ in self.parameters())
+
+    def astype(self, dtype):
+        """Convert parameters and gradients to ``dtype`` in place; returns the module."""
+        dtype = resolve_dtype(dtype)
+        for name in self._parameters:
+            self._parameters[name] = self._parameters[name].astype(dtype)
+            self._gradient[name] = self._gradient[name].astype(dtype)
+        for child in self.children():
+            child.astype(dtype)
+        return self
+
+    def train(self, mode=True):
+        """Switch to training mode (or evaluation mode with ``mode=False``); returns the module."""
+        self.training = mode
+        for child in self.children():
+            child.train(mode)
+        return self
+
+    def eval(self):
+        """Switch to evaluation mode (dropout off, for example); returns the module."""
+        return self.train(False)
+
+
+class Loss:
+    """A loss compares targets ``y`` with predictions ``yhat``, both batch first.
+
+    ``forward(y, yhat)`` returns one loss per example, shape ``(batch,)``.
+    ``backward(y, yhat)`` returns the gradient of the batch mean
+    ``forward(y, yhat).mean()`` with respect to ``yhat`` (shape of ``yhat``):
+    dividing by the batch size keeps the learning rate independent of it.
+    """
+
+    def __call__(self, y, yhat):
+        return self.forward(y, yhat)
+
+    def __repr__(self):
+        return f"{type(self).__name__}()"
+
+    def forward(self, y, yhat):
+        """The loss of each example: shape ``(batch,)``."""
+        raise NotImplementedError(f"{type(self).__name__}.forward is not written yet")
+
+    def backward(self, y, yhat):
+        """d mean(forward(y, yhat)) / d yhat, the shape of ``yhat``."""
+        raise NotImplementedError(f"{type(self).__name__}.backward is not written yet")

@@ -1,0 +1,249 @@
+"""Training: update rules, :class:`Optim` (one step) and :func:`SGD` (the loop).
+
+An update rule changes the parameters from their gradients. It only needs
+``net.parameters()``, so momentum and Adam work with every module unchanged.
+"""
+import math
+import time
+
+import numpy as np
+
+from .errors import DivergenceError, NonFiniteInputError
+from .metrics import accuracy
+
+
+class GradientDescent:
+    """``p -= lr * g``: the course's ``update_parameters`` (chapter "Sequential", equation (2))."""
+
+    def update(self, net, lr):
+        net.update_parameters(lr)
+
+    def __repr__(self):
+        return "GradientDescent()"
+
+
+class Momentum:
+    """Heavy-ball momentum, PyTorch's convention: ``v = momentum * v + g; p -= lr * v``."""
+
+    def __init__(self, momentum=0.9):
+        self.momentum = momentum
+        self._velocity = None
+
+    def __repr__(self):
+        return f"Momentum(momentum={self.momentum})"
+
+    def update(self, net, lr):
+        pairs = list(net.parameters())
+        if self._velocity is None:
+            self._velocity = [np.zeros_like(p) for p, _ in pairs]
+        for (p, g), v in zip(pairs, self._velocity):
+            v *= self.momentum
+            v += g
+            p -= lr * v
+
+
+class Adam:
+    """Adam (Kingma & Ba, 2015) with bias correction, as ``torch.optim.Adam``.
+
+    ``m = b1 m + (1 - b1) g``, ``v = b2 v + (1 - b2) g^2``,
+    ``p -= lr * m_hat / (sqrt(v_hat) + eps)`` with ``m_hat = m / (1 - b1^t)``, ``v_hat = v / (1 - b2^t)``.
+    """
+
+    def __init__(self, beta1=0.9, beta2=0.999, eps=1e-8):
+        self.beta1, self.beta2, self.eps = beta1, beta2, eps
+        self._m = self._v = None
+        self._t = 0
+
+    def __repr__(self):
+        return f"Adam(beta1={self.beta1}, beta2={self.beta2}, eps={self.eps})"
+
+    def update(self, net, lr):
+        pairs = list(net.parameters())
+        if self._m is None:
+            self._m = [np.zeros_like(p) for p, _ in pairs]
+            self._v = [np.zeros_like(p) for p, _ in pairs]
+        self._t += 1
+        c1 = 1 - self.beta1**self._t
+        c2 = 1 - self.beta2**self._t
+        for (p, g), m, v in zip(pairs, self._m, self._v):
+            m *= self.beta1
+            m += (1 - self.beta1) * g
+            v *= self.beta2
+            v += (1 - self.beta2) * g * g
+            p -= (lr / c1) * m / (np.sqrt(v / c2) + self.eps)
+
+
+RULES = {"sgd": GradientDescent, "momentum": Momentum, "adam": Adam}
+
+
+def make_rule(rule):
+    """An update rule from its name (``"sgd"``, ``"momentum"``, ``"adam"``) or itself."""
+    if isinstance(rule, str):
+        if rule not in RULES:
+            raise ValueError(f"Optim: expected rule in {sorted(RULES)}, got {rule!r}")
+        return RULES[rule]()
+    if not hasattr(rule, "update"):
+        raise TypeError(f"Optim: an update rule needs an update(net, lr) method, got {rule!r}")
+    return rule
+
+
+class Optim:
+    """``Optim(net, loss, eps)``: one call of :meth:`step` is one step of training.
+
+    ``rule`` is ``"sgd"`` (plain gradient descent, the default), ``"momentum"``,
+    ``"adam"`` or an update-rule object; ``weight_decay`` adds ``weight_decay * p``
+    to every gradient (L2 regularisation).
+    """
+
+    def __init__(self, net, loss, eps=1e-3, rule="sgd", weight_decay=0.0):
+        self.net, self.loss, self.eps = net, loss, eps
+        self.rule = make_rule(rule)
+        self.weight_decay = weight_decay
+        self.last_output = None
+
+    def _diverged(self, what):
+        return DivergenceError(
+            f"Optim: {what} with learning rate eps={self.eps:g}: training diverged. "
+            f"Try a smaller learning rate, such as eps={self.eps / 10:g}."
+        )
+
+    def step(self, batch_x, batch_y):
+        """Forward, loss, backward and update on one batch; returns the batch's mean loss."""
+        net = self.net
+        net.zero_grad()
+        try:
+            yhat = net.forward(batch_x)
+        except NonFiniteInputError as e:
+            if np.isnan(np.asarray(batch_x, dtype=float)).any():
+                raise
+            raise self._diverged("a layer's output became NaN") from e
+        mean_loss = float(self.loss.forward(batch_y, yhat).mean())
+        if not math.isfinite(mean_loss):
+            raise self._diverged(f"the loss became {mean_loss}")
+        delta = self.loss.backward(batch_y, yhat)
+        if hasattr(net, "backward"):
+            net.backward(delta)
+        else:
+            net.backward_update_gradient(batch_x, delta)
+        if self.weight_decay:
+            for p, g in net.parameters():
+                g += self.weight_decay * p
+        self.rule.update(net, self.eps)
+        if not all(math.isfinite(p.sum()) for p, _ in net.parameters()):
+            raise self._diverged("a parameter became NaN or infinite")
+        self.last_output = yhat
+        return mean_loss
+
+
+class History(dict):
+    """What :func:`SGD` records, one entry per epoch: lists under the keys
+    ``"epoch"``, ``"loss"``, ``"time"`` (seconds since the start), and, when asked
+    for, ``"val_loss"``, the metric (``"accuracy"``) and ``"val_accuracy"``.
+    Keys can be read as attributes: ``history.loss``."""
+
+    def __getattr__(self, name):
+        try:
+            return self[name]
+        except KeyError:
+            raise AttributeError(name) from None
+
+
+def evaluate(net, loss, X, Y, metric=None, batch_size=4096):
+    """Mean loss (and metric) of ``net`` on ``(X, Y)`` in evaluation mode, by chunks."""
+    was_training = net.training
+    net.eval()
+    try:
+        outputs = [net.forward(X[i:i + batch_size]) for i in range(0, len(X), batch_size)]
+    finally:
+        net.train(was_training)
+    yhat = np.concatenate(outputs)
+    value = float(loss.forward(Y, yhat).mean())
+    return (value, metric(Y, yhat)) if metric else (value, None)
+
+
+def _metric(metric):
+    if metric is None or callable(metric):
+        return metric
+    if metric == "accuracy":
+        return accuracy
+    raise ValueError(f"SGD: expected metric None, 'accuracy' or a function f(y, yhat), got {metric!r}")
+
+
+def SGD(net, loss, X, Y, batch_size=32, epochs=10, eps=1e-3, rule="sgd", weight_decay=0.0,
+        validation_data=None, metric=None, iterations=None, shuffle=True, rng=None,
+        progress=True, optim=None):
+    """Mini-batch training of ``net`` on ``(X, Y)``; returns a :class:`History`.
+
+    Each epoch visits every example once, in shuffled batches of ``batch_size``
+    (``batch_size=len(X)`` is full-batch gradient descent, ``1`` is stochastic).
+    ``iterations``, when given, stops after that many steps instead. ``metric``
+    (``"accuracy"`` or ``f(y, yhat)``) is recorded per epoch on the training
+    batches and on ``validation_data=(X_val, Y_val)``. ``rng`` seeds the shuffling.
+    ``progress`` shows a bar (tqdm, when installed). Pass ``optim`` to go on with
+    an existing :class:`Optim` (and its momentum or Adam state).
+
+    Raises :class:`~diy_nn.errors.DivergenceError` (with ``.history``) when the loss turns NaN or infinite.
+    """
+    from .data import minibatches
+
+    X, Y = np.asarray(X), np.asarray(Y)
+    if len(X) != len(Y):
+        raise ValueError(f"SGD: X has {len(X)} examples but Y has {len(Y)}")
+    optim = optim or Optim(net, loss, eps, rule, weight_decay)
+    metric = _metric(metric)
+    name = None if metric is None else getattr(metric, "__name__", "metric")
+    batches_per_epoch = math.ceil(len(X) / batch_size)
+    if iterations is not None:
+        epochs = math.ceil(iterations / batches_per_epoch)
+    history = History(epoch=[], loss=[], time=[])
+    if validation_data is not None:
+        history["val_loss"] = []
+    if metric:
+        history[name] = []
+        if validation_data is not None:
+            history["val_" + name] = []
+
+    bar = _progress_bar(epochs, progress)
+    start, steps = time.perf_counter(), 0
+    net.train()
+    try:
+        for epoch in range(1, epochs + 1):
+            total, seen, score = 0.0, 0, 0.0
+            for xb, yb in minibatches(X, Y, batch_size, shuffle=shuffle, rng=rng):
+                total += optim.step(xb, yb) * len(xb)
+                if metric:
+                    score += metric(yb, optim.last_output) * len(xb)
+                seen += len(xb)
+                steps += 1
+                if iterations is not None and steps >= iterations:
+                    break
+            history["epoch"].append(epoch)
+            history["loss"].append(total / seen)
+            if metric:
+                history[name].append(score / seen)
+            if validation_data is not None:
+                val_loss, val_score = evaluate(net, loss, *validation_data, metric=metric)
+                history["val_loss"].append(val_loss)
+                if metric:
+                    history["val_" + name].append(val_score)
+            history["time"].append(time.perf_counter() - start)
+            if bar is not None:
+                bar.update(1)
+                bar.set_postfix({k: f"{v[-1]:.4g}" for k, v in history.items()
+                                 if k not in ("epoch", "time")})
+    except DivergenceError as e:
+        raise DivergenceError(f"SGD, epoch {epoch}: {e}", history) from None
+    finally:
+        if bar is not None:
+            bar.close()
+    return history
+
+
+def _progress_bar(epochs, progress):
+    if not progress:
+        return None
+    try:
+        from tqdm.auto import tqdm
+    except ImportError:
+        return None
+    return tqdm(total=epochs, unit="epoch", leave=False)

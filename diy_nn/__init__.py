@@ -6,6 +6,7 @@ sit on top and bring their own dependencies; import them by name.
 """
 from .activation import ELU, LeakyReLU, LogSoftmax, ReLU, Sigmoid, Softmax, TanH
 from .data import checkerboard, four_gaussians, linear_1d, minibatches, one_hot, two_gaussians
+from .dropout import Dropout
 from .dtype import get_default_dtype, set_default_dtype
 from .errors import DivergenceError, NonFiniteInputError
 from .gradcheck import GradcheckResult, gradcheck
@@ -23,6 +24,7 @@ __all__ = [
     "Module", "Loss",
     "Linear",
     "TanH", "Sigmoid", "ReLU", "LeakyReLU", "ELU", "Softmax", "LogSoftmax",
+    "Dropout",
     "MSELoss", "BCELoss", "CELoss", "HingeLoss",
     "Sequential",
     "Optim", "SGD", "GradientDescent", "Momentum", "Adam", "History", "evaluate",

@@ -78,7 +78,8 @@ class ReLU(Activation):
         return (np.asarray(input) > 0).astype(np.asarray(input).dtype)
 
     def backward_delta(self, input, delta):
-        return np.where(np.asarray(input) > 0, delta, 0).astype(delta.dtype, copy=False)
+        # delta * mask, not np.where: the same numbers (for a finite delta), several times faster.
+        return delta * (np.asarray(input) > 0)
 
 
 class LeakyReLU(Activation):

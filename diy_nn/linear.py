@@ -3,7 +3,7 @@ import numpy as np
 
 from .dtype import resolve_dtype
 from .errors import check_array
-from .init import init_bias, init_weights
+from .init import get_rng, init_bias, init_weights
 from .module import Module
 
 
@@ -22,6 +22,7 @@ class Linear(Module):
         super().__init__()
         self.input, self.output, self.bias = int(input), int(output), bias
         dtype = resolve_dtype(dtype)
+        rng = get_rng(rng)  # one stream for W and b: an int seed must not restart it for b
         self._parameters["W"] = init_weights((input, output), input, output, init, rng, dtype)
         if bias:
             self._parameters["b"] = init_bias((output,), input, init, rng, dtype)

@@ -4,7 +4,7 @@
 import numpy as np
 
 from .activation import log_softmax, softmax
-from .errors import check_finite, shape_str
+from .errors import NonFiniteInputError, check_finite, shape_str
 from .module import Loss
 
 
@@ -18,10 +18,21 @@ def _as_float(name, yhat):
     return yhat
 
 
+def _check_targets(name, y):
+    """Raise :class:`NonFiniteInputError` when the targets ``y`` hold a NaN (a data problem,
+    which training would otherwise report as divergence)."""
+    if y.dtype.kind == "f" and y.size and np.isnan(y.min()):  # min propagates NaN: one cheap pass
+        where = tuple(int(i) for i in np.argwhere(np.isnan(y))[0])
+        raise NonFiniteInputError(
+            f"{name}: the targets y contain NaN (first at index {where}); expected finite numbers"
+        )
+
+
 def _same_shape(name, y, yhat):
     """``y`` and ``yhat`` as arrays of the same shape, or a ValueError that says what differs."""
     yhat = _as_float(name, yhat)
     y = np.asarray(y)
+    _check_targets(name, y)
     if y.shape != yhat.shape:
         hint = ""
         if y.shape == yhat.shape[:1] or yhat.shape == y.shape[:1]:
@@ -40,7 +51,8 @@ def _per_example(values):
 
 
 class MSELoss(Loss):
-    """Squared error: per example ``||y - yhat||^2`` (chapter "Linear", equation (4))."""
+    """Squared error: per example ``||y - yhat||^2`` (chapter "Linear", equation (4));
+    ``backward`` gives ``2 (yhat - y) / batch``, the gradient of the batch mean (equation (5))."""
 
     def forward(self, y, yhat):
         y, yhat = _same_shape("MSELoss", y, yhat)
@@ -107,6 +119,7 @@ class CELoss(Loss):
                 f"CELoss: expected logits yhat of shape (batch, classes), got {shape_str(yhat.shape)}"
             )
         y = np.asarray(y)
+        _check_targets("CELoss", y)
         batch, classes = yhat.shape
         if y.shape == yhat.shape:
             return y.astype(yhat.dtype, copy=False), yhat

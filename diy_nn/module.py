@@ -89,8 +89,8 @@ class Module:
         """Convert parameters and gradients to ``dtype`` in place; returns the module."""
         dtype = resolve_dtype(dtype)
         for name in self._parameters:
-            self._parameters[name] = self._parameters[name].astype(dtype)
-            self._gradient[name] = self._gradient[name].astype(dtype)
+            self._parameters[name] = self._parameters[name].astype(dtype, copy=False)
+            self._gradient[name] = self._gradient[name].astype(dtype, copy=False)
         for child in self.children():
             child.astype(dtype)
         return self

@@ -10,6 +10,7 @@ import numpy as np
 
 from .errors import DivergenceError, NonFiniteInputError
 from .metrics import accuracy
+from .sequential import Sequential
 
 
 class GradientDescent:
@@ -121,7 +122,9 @@ class Optim:
         if not math.isfinite(mean_loss):
             raise self._diverged(f"the loss became {mean_loss}")
         delta = self.loss.backward(batch_y, yhat)
-        if hasattr(net, "backward"):
+        if isinstance(net, Sequential):
+            net.backward(delta, input_gradient=False)  # training needs no dL/dinput
+        elif hasattr(net, "backward"):
             net.backward(delta)
         else:
             net.backward_update_gradient(batch_x, delta)
@@ -129,7 +132,7 @@ class Optim:
             for p, g in net.parameters():
                 g += self.weight_decay * p
         self.rule.update(net, self.eps)
-        if not all(math.isfinite(p.sum()) for p, _ in net.parameters()):
+        if not all(np.isfinite(p).all() for p, _ in net.parameters()):
             raise self._diverged("a parameter became NaN or infinite")
         self.last_output = yhat
         return mean_loss
@@ -185,8 +188,10 @@ def SGD(net, loss, X, Y, batch_size=32, epochs=10, eps=1e-3, rule="sgd", weight_
     Raises :class:`~diy_nn.errors.DivergenceError` (with ``.history``) when the loss turns NaN or infinite.
     """
     from .data import minibatches
+    from .init import get_rng
 
     X, Y = np.asarray(X), np.asarray(Y)
+    rng = get_rng(rng)  # one generator for the whole run: an int seed must not repeat each epoch's order
     if len(X) != len(Y):
         raise ValueError(f"SGD: X has {len(X)} examples but Y has {len(Y)}")
     optim = optim or Optim(net, loss, eps, rule, weight_decay)

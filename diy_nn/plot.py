@@ -55,3 +55,69 @@ def plot_decision_boundary(net, X, y, ax=None, title=None, resolution=200, thres
         ax.set_title(title)
     ax.legend(loc="upper right", fontsize="small")
     return ax
+
+
+def plot_confusion_matrix(y_true, y_pred, labels=None, ax=None, title=None, normalize=None):
+    """The confusion matrix of class indices ``y_true`` against ``y_pred`` (scikit-learn's display).
+
+    Row ``i``, column ``j``: how many examples of class ``i`` were predicted as ``j``
+    (a fraction of the row with ``normalize="true"``).
+    """
+    from sklearn.metrics import ConfusionMatrixDisplay
+
+    ax = _axes(ax, figsize=(5, 5))
+    ConfusionMatrixDisplay.from_predictions(
+        np.asarray(y_true), np.asarray(y_pred), display_labels=labels, ax=ax, colorbar=False,
+        cmap="Blues", normalize=normalize, values_format=".2f" if normalize else "d",
+    )
+    ax.set_xlabel("predicted class")
+    ax.set_ylabel("true class")
+    if title:
+        ax.set_title(title)
+    return ax
+
+
+def plot_images(images, titles=None, ncols=8, axes=None, cmap="gray_r", suptitle=None, size=1.3):
+    """A grid of images: ``(n, h, w)``, ``(n, h, w, 1)``, or flat ``(n, h * w)`` with square images."""
+    images = np.asarray(images)
+    n = len(images)
+    if images.ndim == 2:
+        side = int(round(np.sqrt(images.shape[1])))
+        images = images.reshape(n, side, side)
+    elif images.ndim == 4:
+        images = images[..., 0]
+    if axes is None:
+        nrows = -(-n // ncols)
+        fig, axes = plt.subplots(nrows, ncols, figsize=(size * ncols, size * nrows + 0.3 * (titles is not None)),
+                                 squeeze=False)
+    axes = np.asarray(axes).reshape(-1)
+    for i, ax in enumerate(axes):
+        ax.axis("off")
+        if i < n:
+            ax.imshow(images[i], cmap=cmap)
+            if titles is not None:
+                ax.set_title(titles[i], fontsize="small")
+    if suptitle:
+        axes[0].figure.suptitle(suptitle)
+    return axes
+
+
+def plot_probabilities(probabilities, true=None, labels=None, ax=None, title=None):
+    """Bars of predicted class probabilities; the true class in green, a wrong prediction in red."""
+    ax = _axes(ax, figsize=(4, 3))
+    p = np.asarray(probabilities).reshape(-1)
+    labels = [str(k) for k in range(len(p))] if labels is None else [str(k) for k in labels]
+    colours = ["tab:gray"] * len(p)
+    predicted = int(p.argmax())
+    if true is not None and predicted != int(true):
+        colours[predicted] = "tab:red"
+    if true is not None:
+        colours[int(true)] = "tab:green"
+    ax.bar(range(len(p)), p, color=colours)
+    ax.set_xticks(range(len(p)), labels)
+    ax.set_ylim(0, 1)
+    ax.set_xlabel("class")
+    ax.set_ylabel("predicted probability")
+    if title:
+        ax.set_title(title)
+    return ax

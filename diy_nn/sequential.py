@@ -55,15 +55,21 @@ class Sequential(Module):
         self._last_delta = None
         return X
 
-    def backward(self, delta):
+    def backward(self, delta, input_gradient=True):
         """Backpropagate ``delta`` = dL/doutput of the last ``forward``.
 
         Accumulates every module's parameter gradient and returns dL/dinput.
+        With ``input_gradient=False`` (what training uses: nothing needs dL/dinput)
+        the first module's ``backward_delta`` is skipped and None is returned;
+        for a first ``Linear`` layer that saves a third of the backward pass.
         """
         if self._inputs is None:
             raise RuntimeError("Sequential.backward: call forward first; backward needs its inputs")
-        for m, X in zip(reversed(self.modules), reversed(self._inputs)):
+        for i in range(len(self.modules) - 1, -1, -1):
+            m, X = self.modules[i], self._inputs[i]
             m.backward_update_gradient(X, delta)
+            if i == 0 and not input_gradient:
+                return None
             delta = m.backward_delta(X, delta)
         return delta
 

@@ -36,11 +36,6 @@ def test_set_default_dtype_rejects_anything_but_float32_and_float64(bad):
     assert nn.get_default_dtype() == np.float32
 
 
-def test_the_fixture_restored_float32_after_the_previous_test():
-    # Runs after tests that set float64: conftest.restore_default_dtype put float32 back.
-    assert nn.get_default_dtype() == np.float32
-
-
 @pytest.mark.parametrize("dtype", [np.float32, np.float64])
 @pytest.mark.parametrize("input_dtype", [np.float32, np.float64, np.int64])
 def test_linear_keeps_its_dtype_through_forward_backward_and_update(dtype, input_dtype, rng):

@@ -1,0 +1,710 @@
+"""Checkers for the exercises: compare the student's code with the library's.
+
+- :func:`check_module` runs a student's module (a class or an instance) next
+  to the reference module, on the same parameters and input, and checks in
+  order: forward runs, its shape and values, ``backward_delta``'s shape and
+  values, the parameter gradients, a gradient check, and that gradients
+  accumulate. It stops at the first failure and says what was expected, with a hint.
+- :func:`check_loss` does the same for a loss; :func:`check_value` for a number.
+
+A checker never raises: an exception in the student's code (``NotImplementedError``
+for a skeleton not filled in yet) becomes the message of the failing check.
+In a notebook the answer is a small coloured box (HTML); elsewhere it is
+printed as plain text. Each checker also returns a :class:`CheckResult`,
+true when every check passed.
+
+This module sits on top of the core and imports IPython only to display.
+"""
+import copy
+import html
+import os
+import sys
+import traceback
+
+import numpy as np
+
+from .gradcheck import gradcheck
+
+__all__ = ["CheckResult", "check_module", "check_loss", "check_value"]
+
+RTOL = 1e-6     # values are compared in float64
+ATOL = 1e-9
+
+
+class CheckResult:
+    """What a checker found.
+
+    ``checks``: the checks that ran, in order, as ``(name, ok, message)``; they
+    stop at the first failure (``first_failure``). ``total``: how many checks
+    there are in all. ``passed`` (and ``bool(result)``): every check passed.
+    ``report()`` is the plain-text answer, ``html()`` the notebook's box.
+    """
+
+    def __init__(self, title, total):
+        self.title = title
+        self.total = total
+        self.checks = []
+        self.not_answered = False
+        self._shown_in = None
+
+    def add(self, name, ok, message=""):
+        self.checks.append((name, bool(ok), message))
+        return ok
+
+    @property
+    def first_failure(self):
+        """``(name, ok, message)`` of the first failing check, or None."""
+        return next((c for c in self.checks if not c[1]), None)
+
+    @property
+    def passed(self):
+        return len(self.checks) == self.total and self.first_failure is None
+
+    def __bool__(self):
+        return self.passed
+
+    def __repr__(self):
+        failure = self.first_failure
+        if failure is None:
+            return f"CheckResult({self.title!r}: {len(self.checks)} of {self.total} checks passed)"
+        return f"CheckResult({self.title!r}: failed at {failure[0]!r}: {failure[2]})"
+
+    def summary(self):
+        """One line: passed, or which check failed."""
+        if self.not_answered:
+            return f"… {self.title}: not answered yet"
+        if self.passed:
+            return f"✓ {self.title}: all {self.total} checks passed" if self.total > 1 \
+                else f"✓ {self.title}: correct"
+        name = self.first_failure[0]
+        if self.total > 1:
+            return f"✗ {self.title}: check {len(self.checks)} of {self.total} failed ({name})"
+        return f"✗ {self.title}: not yet"
+
+    def report(self):
+        """The plain-text answer: the summary, then each check that ran."""
+        lines = [self.summary()]
+        if self.not_answered:
+            lines.append("  " + self.checks[-1][2])
+            return "\n".join(lines)
+        for name, ok, message in self.checks:
+            if ok:
+                lines.append(f"  ✓ {name}" + (f": {message}" if message else ""))
+            else:
+                lines.append(f"  ✗ {name}: {message}")
+        return "\n".join(lines)
+
+    def __str__(self):
+        return self.report()
+
+    def html(self):
+        """The answer as a coloured box: green when passed, red with the first failure."""
+        if self.not_answered:
+            colour, background = "#8a6d00", "#fff8e1"
+        elif self.passed:
+            colour, background = "#2e7d32", "#e8f5e9"
+        else:
+            colour, background = "#c62828", "#ffebee"
+        items = []
+        for name, ok, message in self.checks:
+            mark = "✓" if ok else "✗"
+            text = f"<b>{html.escape(name)}</b>" + (f": {html.escape(message)}" if message else "")
+            items.append(f'<li style="list-style:none;margin:0.15em 0">{mark} {text}</li>')
+        if self.not_answered:
+            items = [f'<li style="list-style:none">{html.escape(self.checks[-1][2])}</li>']
+        return (
+            f'<div class="diy-nn-check" style="border:1px solid {colour};border-left:6px solid {colour};'
+            f'background:{background};color:#1a1a1a;padding:0.5em 0.9em;margin:0.3em 0;'
+            f'border-radius:4px;font-family:sans-serif;font-size:0.95em">'
+            f'<div style="color:{colour};font-weight:bold">{html.escape(self.summary())}</div>'
+            f'<ul style="margin:0.3em 0 0 0;padding-left:0.3em">{"".join(items)}</ul></div>'
+        )
+
+    # --- display ---------------------------------------------------------------
+
+    def show(self):
+        """Show the answer: an HTML box in a notebook, plain text elsewhere."""
+        shell = _ipython_shell()
+        self._shown_in = getattr(shell, "execution_count", None)
+        if shell is None or "Terminal" in type(shell).__name__:
+            print(self.report())
+            return
+        from IPython.display import display
+        display({"text/html": self.html(), "text/plain": self.report()}, raw=True)
+
+    def _ipython_display_(self):
+        # The checker already showed its answer in this cell; the cell's last
+        # expression (the returned result) must not show it a second time.
+        # In a later cell, evaluating the result shows it again.
+        shell = _ipython_shell()
+        if shell is not None and self._shown_in is not None \
+                and self._shown_in == getattr(shell, "execution_count", None):
+            return
+        self.show()
+
+
+def _ipython_shell():
+    """The running IPython shell (notebook kernel or terminal), or None in plain Python."""
+    if "IPython" not in sys.modules:     # never imported: not in IPython at all
+        return None
+    try:
+        from IPython import get_ipython
+    except ImportError:
+        return None
+    return get_ipython()
+
+
+# --- helpers ------------------------------------------------------------------------
+
+def _shape(shape):
+    return "(" + ", ".join(str(s) for s in shape) + (",)" if len(shape) == 1 else ")")
+
+
+def _fmt(x):
+    return f"{x:.6g}"
+
+
+def _error(method, exc):
+    """A short message for an exception raised in the student's ``method``."""
+    if isinstance(exc, NotImplementedError):
+        return f"{method} is not written yet"
+    text = f"{method} raised {type(exc).__name__}: {exc}"
+    if len(text) > 300:
+        text = text[:297] + "..."
+    where = _student_line(exc)
+    return text + (f" (at {where})" if where else "")
+
+
+def _student_line(exc):
+    """``line N: code`` of the innermost frame outside NumPy and diy_nn, if any."""
+    here = os.path.dirname(os.path.abspath(__file__))
+    for frame in reversed(traceback.extract_tb(exc.__traceback__)):
+        name = frame.filename
+        if os.path.abspath(name).startswith(here) or "site-packages" in name or "numpy" in name:
+            continue
+        return f"line {frame.lineno}: {frame.line.strip()}" if frame.line else f"line {frame.lineno}"
+    return ""
+
+
+def _call(result, check, method, function, *args):
+    """``function(*args)``; on an exception, record ``check`` as failed and return None."""
+    try:
+        return True, function(*args)
+    except Exception as exc:        # noqa: BLE001 - a checker never raises
+        result.add(check, False, _error(method, exc))
+        return False, None
+
+
+def _as_array(value):
+    try:
+        return np.asarray(value, dtype=np.float64)
+    except (TypeError, ValueError):
+        return None
+
+
+def _largest_difference(got, expected):
+    """``largest difference d at index i (got g, expected e)``."""
+    diff = np.abs(got - expected)
+    diff = np.where(np.isnan(diff), np.inf, diff)
+    i = np.unravel_index(int(np.argmax(diff)), diff.shape) if diff.ndim else ()
+    index = f" at index {tuple(int(k) for k in i)}" if diff.ndim else ""
+    return (f"largest difference {_fmt(float(diff[i]))}{index} "
+            f"(got {_fmt(float(got[i]))}, expected {_fmt(float(expected[i]))})")
+
+
+def _close(got, expected, rtol=RTOL, atol=ATOL):
+    return got.shape == expected.shape and np.allclose(got, expected, rtol=rtol, atol=atol)
+
+
+def _factor(got, expected):
+    """The c with ``got == c * expected`` when there is one (c != 1), else None."""
+    norm = float(np.sum(expected * expected))
+    if norm == 0 or not np.all(np.isfinite(got)):
+        return None
+    c = float(np.sum(got * expected)) / norm
+    if abs(c - 1) > 1e-6 and _close(got, c * expected, rtol=1e-6, atol=1e-9):
+        return c
+    return None
+
+
+def _factor_hint(c, batch, what):
+    """A hint for a result off by a constant factor ``c``."""
+    if c is None:
+        return ""
+    if abs(c) < 1e-12:
+        return f" It is zero: {what} is never computed."
+    if abs(c + 1) < 1e-6:
+        return " It has the wrong sign."
+    if batch and batch > 1 and abs(c * batch - 1) < 1e-6:
+        return (f" It is {batch} (the batch size) times too small: did you take a mean over "
+                f"the batch where a sum is needed?")
+    if batch and batch > 1 and abs(c - batch) < 1e-6:
+        return (f" It is {batch} (the batch size) times too large: did you sum where the "
+                f"gradient of a mean is needed (divide by the batch size)?")
+    return f" It is off by a constant factor {_fmt(c)}."
+
+
+def _instance(obj, args, kwargs):
+    """An instance from a class (constructed) or an instance (deep-copied, so it is not changed)."""
+    if isinstance(obj, type):
+        return obj(*args, **kwargs)
+    try:
+        return copy.deepcopy(obj)
+    except Exception:               # noqa: BLE001 - an object that cannot be copied is used as is
+        return obj
+
+
+def _label(obj):
+    return obj.__name__ if isinstance(obj, type) else type(obj).__name__
+
+
+def _to_float64(module):
+    """Convert the module's parameters and gradients to float64 (as ``Module.astype``)."""
+    if hasattr(module, "astype"):
+        module.astype(np.float64)
+    return module
+
+
+def _finish(result):
+    result.show()
+    return result
+
+
+# --- check_module -------------------------------------------------------------------
+
+def check_module(student, reference, input_shape, init_args=(), init_kwargs=None, rng=0):
+    """Check the student's module against the library's ``reference``.
+
+    ``student`` and ``reference`` are classes (built with ``init_args`` and
+    ``init_kwargs``) or instances (copied; the originals are not changed).
+    The reference's parameters are copied into the student's, then both run
+    in float64 on a random input of ``input_shape`` (seeded by ``rng``).
+    Checks, in order, stopping at the first failure: the parameters, forward
+    runs, its shape, its values, ``backward_delta``'s shape and values, the
+    parameter gradients, :func:`diy_nn.gradcheck`, and that
+    ``backward_update_gradient`` accumulates (two calls give twice the
+    gradient; ``zero_grad`` resets it). Returns a :class:`CheckResult`; never raises.
+    """
+    init_kwargs = init_kwargs or {}
+    title = f"{_label(student)} against {_label(reference)}"
+    result = CheckResult(title, total=6)
+    try:
+        _check_module(result, student, reference, tuple(input_shape), init_args, init_kwargs, rng)
+    except Exception as exc:        # noqa: BLE001 - a bug here must not hide the answer
+        result.add("checker", False, f"the checker itself failed: {type(exc).__name__}: {exc}")
+    return _finish(result)
+
+
+def _check_module(result, student, reference, input_shape, init_args, init_kwargs, rng):
+    from .init import get_rng
+
+    rng = get_rng(rng)
+    ref = _to_float64(_instance(reference, init_args, init_kwargs))
+    X = rng.standard_normal(input_shape)
+    ref_out = np.asarray(ref.forward(X.copy()), dtype=np.float64)
+    delta = rng.standard_normal(ref_out.shape)
+    ref_delta = np.asarray(ref.backward_delta(X.copy(), delta), dtype=np.float64)
+    ref_params = dict(getattr(ref, "_parameters", {}))
+    ref_grads = {}
+    if ref_params:
+        ref.zero_grad()
+        ref.forward(X.copy())
+        ref.backward_update_gradient(X.copy(), delta)
+        ref_grads = {k: np.array(v, dtype=np.float64) for k, v in ref._gradient.items()}
+    batch = input_shape[0] if input_shape else 0
+    # parameters, forward runs, shape, values, backward_delta shape, values, [grads], gradcheck, [accumulate]
+    result.total = 6 + (3 if ref_params else 0)
+
+    name = "creating your module"
+    try:
+        mod = _instance(student, init_args, init_kwargs)
+    except Exception as exc:        # noqa: BLE001
+        result.add(name, False, _error("__init__", exc))
+        return
+
+    # 1. The parameters: the reference's, copied in.
+    if ref_params:
+        if not _copy_parameters(result, mod, ref_params):
+            return
+
+    # 2. forward runs.
+    X_in = X.copy()
+    ok, out = _call(result, "forward runs", "forward", mod.forward, X_in)
+    if not ok:
+        return
+    if out is None:
+        result.add("forward runs", False, "forward returned None: did you forget the return?")
+        return
+    out_dtype = getattr(out, "dtype", None)
+    out = _as_array(out)
+    if out is None:
+        result.add("forward runs", False, "forward did not return an array of numbers")
+        return
+    if not np.array_equal(X_in, X):
+        result.add("forward runs", False,
+                   "forward changed its input X in place: compute a new array (out = ...) instead")
+        return
+    result.add("forward runs", True)
+
+    # 3. forward's shape.
+    if out.shape != ref_out.shape:
+        hint = ""
+        if out.shape == ref_out.shape[::-1] and out.ndim == 2:
+            hint = " Is a matrix transposed?"
+        elif out.ndim == 0:
+            hint = " forward must keep the batch axis: one output per example."
+        result.add("forward shape", False,
+                   f"forward returned shape {_shape(out.shape)}, expected {_shape(ref_out.shape)}.{hint}")
+        return
+    result.add("forward shape", True, _shape(out.shape))
+
+    # 4. forward's values.
+    if not _close(out, ref_out):
+        message = f"forward gives wrong values: {_largest_difference(out, ref_out)}."
+        message += _forward_hint(out, ref_out, ref_params)
+        if out_dtype == np.float32 and _close(out, ref_out, rtol=1e-4, atol=1e-6):
+            message += (" Your forward returns float32 for a float64 input: keep the dtype of "
+                        "the input (and of the parameters).")
+        result.add("forward values", False, message)
+        return
+    result.add("forward values", True)
+
+    # 5. backward_delta's shape.
+    if not _call(result, "backward_delta shape", "forward", mod.forward, X.copy())[0]:
+        return
+    ok, got = _call(result, "backward_delta shape", "backward_delta",
+                    mod.backward_delta, X.copy(), delta.copy())
+    if not ok:
+        return
+    got = _as_array(got) if got is not None else None
+    if got is None:
+        result.add("backward_delta shape", False,
+                   "backward_delta returned None (or no array): did you forget the return?")
+        return
+    if got.shape != X.shape:
+        hint = " Is a matrix transposed?" if got.shape == X.shape[::-1] and got.ndim == 2 else ""
+        result.add("backward_delta shape", False,
+                   f"backward_delta returned shape {_shape(got.shape)}, expected the input's "
+                   f"shape {_shape(X.shape)}.{hint}")
+        return
+    result.add("backward_delta shape", True, _shape(got.shape))
+
+    # 6. backward_delta's values.
+    if not _close(got, ref_delta):
+        message = f"backward_delta gives wrong values: {_largest_difference(got, ref_delta)}."
+        message += _factor_hint(_factor(got, ref_delta), batch, "dL/dX")
+        if ref_delta.ndim == 2 and ref_delta.shape[0] == ref_delta.shape[1] and _close(got, ref_delta.T):
+            message += " Is a matrix transposed?"
+        result.add("backward_delta values", False, message)
+        return
+    result.add("backward_delta values", True)
+
+    # 7. The parameter gradients.
+    if ref_params:
+        if not _check_gradients(result, mod, X, delta, ref_grads, batch):
+            return
+
+    # 8. gradcheck.
+    try:
+        gc = gradcheck(mod, X)
+    except Exception as exc:        # noqa: BLE001
+        result.add("gradcheck", False, _error("gradcheck", exc))
+        return
+    if not gc.passed:
+        worst = max(gc.errors, key=gc.errors.get)
+        message = (f"finite differences disagree with your gradient d/d{worst}: relative error "
+                   f"{gc.max_error:.2e} (tolerance {gc.tolerance:.0e})")
+        if out_dtype == np.float32:
+            message += (". Your forward returns float32 for a float64 input: keep the dtype of "
+                        "the input (finite differences need float64)")
+        result.add("gradcheck", False, message)
+        return
+    result.add("gradcheck", True, f"largest relative error {gc.max_error:.1e}")
+
+    # 9. The gradients accumulate; zero_grad resets them.
+    if ref_params:
+        _check_accumulation(result, mod, X, delta, ref_grads)
+
+
+def _copy_parameters(result, mod, ref_params):
+    """Copy the reference's parameters into the student's module (float64)."""
+    check = "parameters"
+    expected = ", ".join(f"{k} {_shape(v.shape)}" for k, v in ref_params.items())
+    params = getattr(mod, "_parameters", None)
+    grads = getattr(mod, "_gradient", None)
+    if not isinstance(params, dict) or not isinstance(grads, dict):
+        result.add(check, False, "your module has no _parameters or _gradient dict: "
+                   "did you call super().__init__() first in __init__?")
+        return False
+    for name, p in ref_params.items():
+        if name not in params:
+            have = f" (it has {', '.join(map(repr, params))})" if params else ""
+            result.add(check, False, f"your module has no parameter {name!r} in _parameters{have}; "
+                       f"expected {expected}")
+            return False
+        shape = np.shape(params[name])
+        if shape != p.shape:
+            hint = " Is it transposed?" if shape == p.shape[::-1] else ""
+            result.add(check, False, f"parameter {name!r} has shape {_shape(shape)}, expected "
+                       f"{_shape(p.shape)}.{hint}")
+            return False
+        if name not in grads:
+            result.add(check, False, f"your module has no gradient {name!r} in _gradient: create it "
+                       f"in __init__ with np.zeros_like(self._parameters[{name!r}])")
+            return False
+        if np.shape(grads[name]) != p.shape:
+            result.add(check, False, f"_gradient[{name!r}] has shape {_shape(np.shape(grads[name]))}, "
+                       f"expected the parameter's shape {_shape(p.shape)}")
+            return False
+    extra = [k for k in params if k not in ref_params]
+    if extra:
+        result.add(check, False, f"your module has parameters the reference does not have: "
+                   f"{', '.join(map(repr, extra))}; expected {expected}")
+        return False
+    for name, p in ref_params.items():
+        # In place when the student's arrays are float64 already, so that an
+        # alias such as ``self.W = self._parameters["W"]`` still sees the values.
+        if isinstance(params[name], np.ndarray) and params[name].dtype == np.float64:
+            params[name][...] = p
+        else:
+            params[name] = np.array(p, dtype=np.float64)
+        if isinstance(grads[name], np.ndarray) and grads[name].dtype == np.float64:
+            grads[name][...] = 0
+        else:
+            grads[name] = np.zeros(p.shape, dtype=np.float64)
+    result.add(check, True, f"{expected}, copied from the reference")
+    return True
+
+
+def _forward_hint(out, ref_out, ref_params):
+    if "b" in ref_params:
+        b = np.asarray(ref_params["b"], dtype=np.float64)
+        try:
+            if _close(out, ref_out - b):
+                return " Did you forget to add the bias b?"
+        except ValueError:
+            pass
+    if _close(out, -ref_out):
+        return " It has the wrong sign."
+    return ""
+
+
+def _check_gradients(result, mod, X, delta, ref_grads, batch):
+    check = "parameter gradients"
+    try:
+        mod.zero_grad()
+    except Exception as exc:        # noqa: BLE001
+        result.add(check, False, _error("zero_grad", exc))
+        return False
+    if not _call(result, check, "forward", mod.forward, X.copy())[0]:
+        return False
+    if not _call(result, check, "backward_update_gradient", mod.backward_update_gradient,
+                 X.copy(), delta.copy())[0]:
+        return False
+    for name, expected in ref_grads.items():
+        got = _as_array(mod._gradient.get(name))
+        label = f"dL/d{name}"
+        if got is None or got.shape != expected.shape:
+            shape = "missing" if got is None else f"shape {_shape(got.shape)}"
+            hint = ""
+            if got is not None and got.ndim == expected.ndim + 1 and got.shape[1:] == expected.shape:
+                hint = f" Did you forget the sum over the batch in {label}?"
+            elif got is not None and got.ndim == 2 and got.shape == expected.shape[::-1]:
+                hint = " Is a matrix transposed?"
+            result.add(check, False, f"{label} has {shape}, expected {_shape(expected.shape)}.{hint}")
+            return False
+        if not _close(got, expected):
+            message = f"{label} is wrong: {_largest_difference(got, expected)}."
+            c = _factor(got, expected)
+            if c is not None and batch > 1 and abs(c * batch - 1) < 1e-6 and expected.ndim == 1:
+                message += f" Did you forget the sum over the batch in {label}? (it is {batch} times too small)"
+            elif c is not None and abs(c) < 1e-12:
+                message += (f" It is still zero: backward_update_gradient must add {label} "
+                            f"into self._gradient[{name!r}].")
+            else:
+                message += _factor_hint(c, batch, label)
+            result.add(check, False, message)
+            return False
+    result.add(check, True, ", ".join(f"dL/d{k}" for k in ref_grads))
+    return True
+
+
+def _check_accumulation(result, mod, X, delta, ref_grads):
+    check = "gradients accumulate"
+    try:
+        mod.zero_grad()
+        mod.forward(X.copy())
+        mod.backward_update_gradient(X.copy(), delta.copy())
+        mod.backward_update_gradient(X.copy(), delta.copy())
+    except Exception as exc:        # noqa: BLE001
+        result.add(check, False, _error("backward_update_gradient", exc))
+        return
+    for name, expected in ref_grads.items():
+        got = _as_array(mod._gradient[name])
+        if not _close(got, 2 * expected):
+            message = (f"after two calls of backward_update_gradient, dL/d{name} should be twice "
+                       f"the gradient (they add up until zero_grad): ")
+            if _close(got, expected):
+                message += (f"it equals one gradient; add into self._gradient[{name!r}] with +=, "
+                            f"do not replace it")
+            else:
+                message += _largest_difference(got, 2 * expected)
+            result.add(check, False, message)
+            return
+    try:
+        mod.zero_grad()
+    except Exception as exc:        # noqa: BLE001
+        result.add(check, False, _error("zero_grad", exc))
+        return
+    for name in ref_grads:
+        if np.any(np.asarray(mod._gradient[name]) != 0):
+            result.add(check, False, f"zero_grad did not set dL/d{name} back to zero")
+            return
+    result.add(check, True, "two calls add up; zero_grad resets")
+
+
+# --- check_loss ---------------------------------------------------------------------
+
+def check_loss(student, reference, y, yhat):
+    """Check the student's loss against the library's ``reference`` on ``(y, yhat)``.
+
+    ``student`` and ``reference``: classes (built without arguments) or instances.
+    Checks, in order: forward runs, returns one loss per example (shape
+    ``(batch,)``) with the reference's values; backward runs, has ``yhat``'s
+    shape and the reference's values (the gradient of the batch mean); and
+    :func:`diy_nn.gradcheck`. Returns a :class:`CheckResult`; never raises.
+    """
+    result = CheckResult(f"{_label(student)} against {_label(reference)}", total=7)
+    try:
+        _check_loss(result, student, reference, y, yhat)
+    except Exception as exc:        # noqa: BLE001
+        result.add("checker", False, f"the checker itself failed: {type(exc).__name__}: {exc}")
+    return _finish(result)
+
+
+def _check_loss(result, student, reference, y, yhat):
+    y = np.asarray(y)
+    if y.dtype.kind == "f":
+        y = y.astype(np.float64)
+    yhat = np.asarray(yhat, dtype=np.float64)
+    batch = len(yhat)
+    ref = _instance(reference, (), {})
+    ref_forward = np.asarray(ref.forward(y.copy(), yhat.copy()), dtype=np.float64)
+    ref_backward = np.asarray(ref.backward(y.copy(), yhat.copy()), dtype=np.float64)
+    try:
+        loss = _instance(student, (), {})
+    except Exception as exc:        # noqa: BLE001
+        result.add("creating your loss", False, _error("__init__", exc))
+        return
+
+    ok, out = _call(result, "forward runs", "forward", loss.forward, y.copy(), yhat.copy())
+    if not ok:
+        return
+    out = _as_array(out) if out is not None else None
+    if out is None:
+        result.add("forward runs", False, "forward returned None (or no array): did you forget the return?")
+        return
+    result.add("forward runs", True)
+    if out.shape != ref_forward.shape:
+        hint = ""
+        if out.ndim == 0:
+            hint = (" forward returns one loss per example: did you take the mean (or the sum) "
+                    "over the batch already?")
+        elif out.shape == yhat.shape:
+            hint = " Sum over every axis but the batch axis."
+        result.add("forward shape", False,
+                   f"forward returned shape {_shape(out.shape)}, expected {_shape(ref_forward.shape)}.{hint}")
+        return
+    result.add("forward shape", True, _shape(out.shape))
+    if not _close(out, ref_forward):
+        message = f"forward gives wrong values: {_largest_difference(out, ref_forward)}."
+        message += _factor_hint(_factor(out, ref_forward), batch, "the loss")
+        result.add("forward values", False, message)
+        return
+    result.add("forward values", True)
+
+    ok, grad = _call(result, "backward runs", "backward", loss.backward, y.copy(), yhat.copy())
+    if not ok:
+        return
+    grad = _as_array(grad) if grad is not None else None
+    if grad is None:
+        result.add("backward runs", False, "backward returned None (or no array): did you forget the return?")
+        return
+    result.add("backward runs", True)
+    if grad.shape != yhat.shape:
+        result.add("backward shape", False,
+                   f"backward returned shape {_shape(grad.shape)}, expected yhat's shape {_shape(yhat.shape)}")
+        return
+    result.add("backward shape", True, _shape(grad.shape))
+    if not _close(grad, ref_backward):
+        message = f"backward gives wrong values: {_largest_difference(grad, ref_backward)}."
+        c = _factor(grad, ref_backward)
+        if c is not None and batch > 1 and abs(c - batch) < 1e-6:
+            message += (f" It is {batch} (the batch size) times too large: backward is the gradient "
+                        f"of the batch mean, so divide by the batch size.")
+        else:
+            message += _factor_hint(c, batch, "the gradient")
+        result.add("backward values", False, message)
+        return
+    result.add("backward values", True)
+
+    try:
+        gc = gradcheck(loss, y, yhat)
+    except Exception as exc:        # noqa: BLE001
+        result.add("gradcheck", False, _error("gradcheck", exc))
+        return
+    if not gc.passed:
+        result.add("gradcheck", False, f"finite differences of mean(forward) disagree with backward: "
+                   f"relative error {gc.max_error:.2e} (tolerance {gc.tolerance:.0e})")
+        return
+    result.add("gradcheck", True, f"largest relative error {gc.max_error:.1e}")
+
+
+# --- check_value --------------------------------------------------------------------
+
+def check_value(answer, expected, rtol=RTOL, name=""):
+    """Check a numerical ``answer`` (a number or an array) against ``expected``.
+
+    Equal when ``|answer - expected| <= rtol * |expected|`` (plus 1e-12) everywhere.
+    ``None`` or ``...`` as the answer means "not answered yet". Returns a
+    :class:`CheckResult`; never raises.
+    """
+    title = f"Answer {name}" if name else "Answer"
+    result = CheckResult(title, total=1)
+    check = name or "value"
+    try:
+        _check_value(result, check, answer, expected, rtol)
+    except Exception as exc:        # noqa: BLE001
+        result.add(check, False, f"the checker itself failed: {type(exc).__name__}: {exc}")
+    return _finish(result)
+
+
+def _check_value(result, check, answer, expected, rtol):
+    if answer is None or answer is Ellipsis:
+        result.not_answered = True
+        result.add(check, False, "put your answer in place of None (or ...) and run this cell again")
+        return
+    expected = np.asarray(expected, dtype=np.float64)
+    got = _as_array(answer)
+    if got is None or got.dtype.kind not in "fiub":
+        result.add(check, False, f"expected a number, got {type(answer).__name__} {answer!r:.60}")
+        return
+    if got.shape != expected.shape:
+        if got.size == expected.size == 1:
+            got = got.reshape(expected.shape)
+        else:
+            result.add(check, False, f"expected shape {_shape(expected.shape)}, got {_shape(got.shape)}")
+            return
+    if np.allclose(got, expected, rtol=rtol, atol=1e-12):
+        result.add(check, True, _fmt(float(got)) if got.ndim == 0 else "")
+        return
+    if got.ndim == 0:
+        diff = abs(float(got) - float(expected))
+        message = f"{_fmt(float(got))} is not the expected value (difference {_fmt(diff)})"
+    else:
+        message = f"not the expected values: {_largest_difference(got, expected)}"
+    if np.allclose(got, -expected, rtol=rtol, atol=1e-12):
+        message += "; check the sign"
+    elif float(np.max(np.abs(got - expected) / np.maximum(np.abs(expected), 1e-300))) < 1e-3:
+        message += "; close: keep more digits (compute it, do not round)"
+    result.add(check, False, message)

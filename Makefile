@@ -25,7 +25,7 @@ book: $(STAMP)
 test: unit nbval
 
 unit: $(VENV)/.oracle
-	$(BIN)/python -m pytest tests
+	DIY_NN_REQUIRE_TORCH=1 $(BIN)/python -m pytest tests
 
 nbval: $(STAMP)
 	$(BIN)/python -m pytest --nbval-lax --nbval-current-env -p no:cacheprovider \

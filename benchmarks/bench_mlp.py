@@ -219,14 +219,18 @@ def check_same_work(X, y, weights, steps=5):
 
 
 def main(argv=None):
+    global BATCH
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--epochs", type=int, default=1, help="epochs per timed run (default 1)")
     parser.add_argument("--repeats", type=int, default=3, help="timed runs after the warm-up (default 3)")
     parser.add_argument("--json", metavar="FILE", help="also write the results to FILE as JSON")
+    parser.add_argument("--batch-size", type=int, default=BATCH,
+                        help=f"mini-batch size (default {BATCH}, the target's set-up)")
     parser.add_argument("--threads", type=int,
                         help="threads for NumPy's BLAS and for PyTorch (default: what NumPy's BLAS uses)")
     parser.add_argument("--only", nargs="+", choices=list(WAYS), help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
+    BATCH = args.batch_size
 
     import torch
 

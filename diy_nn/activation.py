@@ -45,7 +45,7 @@ class Activation(Module):
 
 
 class TanH(Activation):
-    """``tanh(x)``; derivative ``1 - tanh(x)^2`` (chapter "Non-linear", equation (1))."""
+    """``tanh(x)``; derivative ``1 - tanh(x)^2`` (chapter "Non-linear", equations (2) to (4))."""
 
     def _function(self, X):
         return np.tanh(X)
@@ -56,7 +56,10 @@ class TanH(Activation):
 
 
 class Sigmoid(Activation):
-    """``1 / (1 + exp(-x))``; derivative ``s (1 - s)`` (chapter "Non-linear", equation (2))."""
+    """``1 / (1 + exp(-x))``; derivative ``s (1 - s)`` (chapter "Non-linear", equations (5) to (7)).
+
+    Computed from ``exp(-|x|)`` only, which never overflows (equation (8)).
+    """
 
     def _function(self, X):
         # exp of minus |x| never overflows; the two branches are the same function.
@@ -134,7 +137,8 @@ def softmax(Z):
 class Softmax(Activation):
     """Softmax along the last axis (chapter "Multi-class", equation (1)).
 
-    Its Jacobian is ``diag(s) - s s^T``, so ``dL/dz = s * (delta - <delta, s>)``.
+    Its Jacobian is ``diag(s) - s s^T`` (equation (2)), so
+    ``dL/dz = s * (delta - <delta, s>)`` (equation (3)).
     """
 
     def _function(self, X):
@@ -146,9 +150,10 @@ class Softmax(Activation):
 
 
 class LogSoftmax(Activation):
-    """``log(softmax(z))`` along the last axis, by log-sum-exp.
+    """``log(softmax(z))`` along the last axis, by log-sum-exp
+    (chapter "Multi-class", equation (5)).
 
-    Its Jacobian is ``I - 1 s^T``, so ``dL/dz = delta - s * sum(delta)``.
+    Its Jacobian is ``I - 1 s^T``, so ``dL/dz = delta - s * sum(delta)`` (equation (6)).
     """
 
     def _function(self, X):

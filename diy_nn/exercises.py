@@ -15,6 +15,7 @@ true when every check passed.
 
 This module sits on top of the core and imports IPython only to display.
 """
+import contextlib
 import copy
 import html
 import os
@@ -254,6 +255,19 @@ def _instance(obj, args, kwargs):
         return obj
 
 
+@contextlib.contextmanager
+def _seeded(rng):
+    """Run a constructor with the package's generator seeded from ``rng``, then restore it."""
+    from . import init
+
+    saved = init._rng
+    init._rng = np.random.default_rng(rng.integers(2**63))
+    try:
+        yield
+    finally:
+        init._rng = saved
+
+
 def _label(obj):
     return obj.__name__ if isinstance(obj, type) else type(obj).__name__
 
@@ -299,25 +313,27 @@ def _check_module(result, student, reference, input_shape, init_args, init_kwarg
     from .init import get_rng
 
     rng = get_rng(rng)
-    ref = _to_float64(_instance(reference, init_args, init_kwargs))
+    with _seeded(rng):      # the same reference, hence the same messages, on every run
+        ref = _to_float64(_instance(reference, init_args, init_kwargs))
     X = rng.standard_normal(input_shape)
     ref_out = np.asarray(ref.forward(X.copy()), dtype=np.float64)
     delta = rng.standard_normal(ref_out.shape)
     ref_delta = np.asarray(ref.backward_delta(X.copy(), delta), dtype=np.float64)
-    ref_params = dict(getattr(ref, "_parameters", {}))
+    ref_params = {name: p for name, (p, _) in _named(ref).items()}
     ref_grads = {}
     if ref_params:
         ref.zero_grad()
         ref.forward(X.copy())
         ref.backward_update_gradient(X.copy(), delta)
-        ref_grads = {k: np.array(v, dtype=np.float64) for k, v in ref._gradient.items()}
+        ref_grads = {name: np.array(g, dtype=np.float64) for name, (_, g) in _named(ref).items()}
     batch = input_shape[0] if input_shape else 0
     # parameters, forward runs, shape, values, backward_delta shape, values, [grads], gradcheck, [accumulate]
     result.total = 6 + (3 if ref_params else 0)
 
     name = "creating your module"
     try:
-        mod = _instance(student, init_args, init_kwargs)
+        with _seeded(rng):
+            mod = _instance(student, init_args, init_kwargs)
     except Exception as exc:        # noqa: BLE001
         result.add(name, False, _error("__init__", exc))
         return
@@ -426,6 +442,14 @@ def _check_module(result, student, reference, input_shape, init_args, init_kwarg
         _check_accumulation(result, mod, X, delta, ref_grads)
 
 
+def _named(module):
+    """``{name: (parameter, gradient)}`` of a module and of its children (``"0.W"``, ...)."""
+    if hasattr(module, "named_parameters"):
+        return {name: (p, g) for name, p, g in module.named_parameters()}
+    params, grads = module._parameters, module._gradient
+    return {name: (p, grads[name]) for name, p in params.items()}
+
+
 def _copy_parameters(result, mod, ref_params):
     """Copy the reference's parameters into the student's module (float64)."""
     check = "parameters"
@@ -436,27 +460,40 @@ def _copy_parameters(result, mod, ref_params):
         result.add(check, False, "your module has no _parameters or _gradient dict: "
                    "did you call super().__init__() first in __init__?")
         return False
+    for name in params:
+        if name not in grads:
+            result.add(check, False, f"your module has no gradient {name!r} in _gradient: create it "
+                       f"in __init__ with np.zeros_like(self._parameters[{name!r}])")
+            return False
+    try:
+        # float64 for the comparisons; Module.astype keeps arrays that are float64 already.
+        _to_float64(mod)
+        named = _named(mod)
+    except KeyError as exc:
+        result.add(check, False, f"a module inside yours has no gradient {exc} in _gradient")
+        return False
+    except Exception as exc:        # noqa: BLE001
+        result.add(check, False, _error("named_parameters", exc))
+        return False
     for name, p in ref_params.items():
-        if name not in params:
-            have = f" (it has {', '.join(map(repr, params))})" if params else ""
-            result.add(check, False, f"your module has no parameter {name!r} in _parameters{have}; "
+        if name not in named:
+            have = f" (it has {', '.join(map(repr, named))})" if named else ""
+            where = " in _parameters" if "." not in name else ""
+            result.add(check, False, f"your module has no parameter {name!r}{where}{have}; "
                        f"expected {expected}")
             return False
-        shape = np.shape(params[name])
+        shape = np.shape(named[name][0])
         if shape != p.shape:
             hint = " Is it transposed?" if shape == p.shape[::-1] else ""
             result.add(check, False, f"parameter {name!r} has shape {_shape(shape)}, expected "
                        f"{_shape(p.shape)}.{hint}")
             return False
-        if name not in grads:
-            result.add(check, False, f"your module has no gradient {name!r} in _gradient: create it "
-                       f"in __init__ with np.zeros_like(self._parameters[{name!r}])")
-            return False
-        if np.shape(grads[name]) != p.shape:
-            result.add(check, False, f"_gradient[{name!r}] has shape {_shape(np.shape(grads[name]))}, "
+        grad_shape = np.shape(named[name][1])
+        if grad_shape != p.shape:
+            result.add(check, False, f"the gradient of {name!r} has shape {_shape(grad_shape)}, "
                        f"expected the parameter's shape {_shape(p.shape)}")
             return False
-    extra = [k for k in params if k not in ref_params]
+    extra = [k for k in named if k not in ref_params]
     if extra:
         result.add(check, False, f"your module has parameters the reference does not have: "
                    f"{', '.join(map(repr, extra))}; expected {expected}")
@@ -464,14 +501,15 @@ def _copy_parameters(result, mod, ref_params):
     for name, p in ref_params.items():
         # In place when the student's arrays are float64 already, so that an
         # alias such as ``self.W = self._parameters["W"]`` still sees the values.
-        if isinstance(params[name], np.ndarray) and params[name].dtype == np.float64:
-            params[name][...] = p
-        else:
+        param, grad = named[name]
+        if "." not in name and not (isinstance(param, np.ndarray) and param.dtype == np.float64):
             params[name] = np.array(p, dtype=np.float64)
-        if isinstance(grads[name], np.ndarray) and grads[name].dtype == np.float64:
-            grads[name][...] = 0
         else:
+            param[...] = p
+        if "." not in name and not (isinstance(grad, np.ndarray) and grad.dtype == np.float64):
             grads[name] = np.zeros(p.shape, dtype=np.float64)
+        else:
+            grad[...] = 0
     result.add(check, True, f"{expected}, copied from the reference")
     return True
 
@@ -501,8 +539,13 @@ def _check_gradients(result, mod, X, delta, ref_grads, batch):
     if not _call(result, check, "backward_update_gradient", mod.backward_update_gradient,
                  X.copy(), delta.copy())[0]:
         return False
+    try:
+        named = _named(mod)
+    except Exception as exc:        # noqa: BLE001
+        result.add(check, False, _error("named_parameters", exc))
+        return False
     for name, expected in ref_grads.items():
-        got = _as_array(mod._gradient.get(name))
+        got = _as_array(named[name][1]) if name in named else None
         label = f"dL/d{name}"
         if got is None or got.shape != expected.shape:
             shape = "missing" if got is None else f"shape {_shape(got.shape)}"
@@ -539,8 +582,9 @@ def _check_accumulation(result, mod, X, delta, ref_grads):
     except Exception as exc:        # noqa: BLE001
         result.add(check, False, _error("backward_update_gradient", exc))
         return
+    named = _named(mod)
     for name, expected in ref_grads.items():
-        got = _as_array(mod._gradient[name])
+        got = _as_array(named[name][1])
         if not _close(got, 2 * expected):
             message = (f"after two calls of backward_update_gradient, dL/d{name} should be twice "
                        f"the gradient (they add up until zero_grad): ")
@@ -556,8 +600,9 @@ def _check_accumulation(result, mod, X, delta, ref_grads):
     except Exception as exc:        # noqa: BLE001
         result.add(check, False, _error("zero_grad", exc))
         return
+    named = _named(mod)
     for name in ref_grads:
-        if np.any(np.asarray(mod._gradient[name]) != 0):
+        if np.any(np.asarray(named[name][1]) != 0):
             result.add(check, False, f"zero_grad did not set dL/d{name} back to zero")
             return
     result.add(check, True, "two calls add up; zero_grad resets")

@@ -109,7 +109,7 @@ class CELoss(Loss):
     ``yhat``: logits ``(batch, C)``. ``y``: class indices ``(batch,)`` in 0..C-1,
     or one-hot (or any probability) rows ``(batch, C)``. Per example
     ``logsumexp(z) - <y, z>``; gradient ``(softmax(z) - y) / batch``
-    (chapter "Multi-class", equation (6)).
+    (chapter "Multi-class", equations (4), (5) and (7)).
     """
 
     def _check(self, y, yhat):
@@ -152,7 +152,8 @@ class CELoss(Loss):
 
 
 class HingeLoss(Loss):
-    """Hinge loss for labels in {-1, +1}: per example ``sum(max(0, 1 - y * yhat))``.
+    """Hinge loss for labels in {-1, +1}: per example ``sum(max(0, 1 - y * yhat))``
+    (chapter "Multi-class", equation (8)).
 
     With several outputs it is the one-against-all hinge: ``y = 2 * one_hot - 1``.
     """

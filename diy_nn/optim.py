@@ -13,8 +13,18 @@ from .metrics import accuracy
 from .sequential import Sequential
 
 
+def _all_finite(arrays):
+    """True when no array holds a NaN or an infinity."""
+    # One dot product per array reads the data once, with no temporary array: a
+    # NaN or an inf makes it non-finite. So can huge finite values (it overflows):
+    # only then do we look element by element.
+    with np.errstate(over="ignore"):
+        return all(math.isfinite(a.reshape(-1) @ a.reshape(-1)) or bool(np.isfinite(a).all())
+                   for a in arrays)
+
+
 class GradientDescent:
-    """``p -= lr * g``: the course's ``update_parameters`` (chapter "Sequential", equation (2))."""
+    """``p -= lr * g``: the course's ``update_parameters`` (chapter "Sequential", equation (4))."""
 
     def update(self, net, lr):
         net.update_parameters(lr)
@@ -24,7 +34,8 @@ class GradientDescent:
 
 
 class Momentum:
-    """Heavy-ball momentum, PyTorch's convention: ``v = momentum * v + g; p -= lr * v``."""
+    """Heavy-ball momentum, PyTorch's convention: ``v = momentum * v + g; p -= lr * v``
+    (chapter "Sequential", equation (7))."""
 
     def __init__(self, momentum=0.9):
         self.momentum = momentum
@@ -44,7 +55,8 @@ class Momentum:
 
 
 class Adam:
-    """Adam (Kingma & Ba, 2015) with bias correction, as ``torch.optim.Adam``.
+    """Adam (Kingma & Ba, 2015) with bias correction, as ``torch.optim.Adam``
+    (chapter "Sequential", equations (8) to (10)).
 
     ``m = b1 m + (1 - b1) g``, ``v = b2 v + (1 - b2) g^2``,
     ``p -= lr * m_hat / (sqrt(v_hat) + eps)`` with ``m_hat = m / (1 - b1^t)``, ``v_hat = v / (1 - b2^t)``.
@@ -122,8 +134,9 @@ class Optim:
         if not math.isfinite(mean_loss):
             raise self._diverged(f"the loss became {mean_loss}")
         delta = self.loss.backward(batch_y, yhat)
-        if isinstance(net, Sequential):
-            net.backward(delta, input_gradient=False)  # training needs no dL/dinput
+        if getattr(type(net), "backward", None) is Sequential.backward:
+            # Training needs no dL/dinput: skip the first module's backward_delta.
+            net.backward(delta, input_gradient=False)
         elif hasattr(net, "backward"):
             net.backward(delta)
         else:
@@ -132,7 +145,7 @@ class Optim:
             for p, g in net.parameters():
                 g += self.weight_decay * p
         self.rule.update(net, self.eps)
-        if not all(np.isfinite(p).all() for p, _ in net.parameters()):
+        if not _all_finite(p for p, _ in net.parameters()):
             raise self._diverged("a parameter became NaN or infinite")
         self.last_output = yhat
         return mean_loss

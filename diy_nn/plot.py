@@ -88,8 +88,8 @@ def plot_images(images, titles=None, ncols=8, axes=None, cmap="gray_r", suptitle
         images = images[..., 0]
     if axes is None:
         nrows = -(-n // ncols)
-        fig, axes = plt.subplots(nrows, ncols, figsize=(size * ncols, size * nrows + 0.3 * (titles is not None)),
-                                 squeeze=False)
+        height = size * nrows + 0.3 * (titles is not None)
+        fig, axes = plt.subplots(nrows, ncols, figsize=(size * ncols, height), squeeze=False)
     axes = np.asarray(axes).reshape(-1)
     for i, ax in enumerate(axes):
         ax.axis("off")

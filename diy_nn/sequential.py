@@ -7,8 +7,8 @@ class Sequential(Module):
 
     ``forward`` keeps the input of every module, which the backward pass needs
     (chapter "Sequential", equation (1)). ``backward(delta)`` then runs both
-    halves of backpropagation in reverse order and returns dL/dinput.
-    Modules can be appended, indexed and iterated over like a list.
+    halves of backpropagation in reverse order (equations (2) and (3)) and
+    returns dL/dinput. Modules can be appended, indexed and iterated over like a list.
     """
 
     def __init__(self, *modules):

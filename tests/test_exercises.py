@@ -407,3 +407,49 @@ def test_in_a_notebook_one_html_box_per_cell(monkeypatch):
     shell.execution_count = 2               # a later cell that shows the result
     result._ipython_display_()
     assert len(shown) == 2
+
+
+def test_a_chain_of_modules_is_checked_with_its_childrens_parameters():
+    """Parameters of children are matched by their names ("0.W", "2.b"), as named_parameters gives them."""
+    class MySequential(nn.Module):
+        def __init__(self, *modules):
+            super().__init__()
+            self.modules = list(modules)
+
+        def children(self):
+            return self.modules
+
+        def forward(self, X):
+            self.inputs = []
+            for m in self.modules:
+                self.inputs.append(X)
+                X = m.forward(X)
+            return X
+
+        def backward_update_gradient(self, input, delta):
+            self.forward(input)
+            for m, X in zip(reversed(self.modules), reversed(self.inputs)):
+                m.backward_update_gradient(X, delta)
+                delta = m.backward_delta(X, delta)
+
+        def backward_delta(self, input, delta):
+            self.forward(input)
+            for m, X in zip(reversed(self.modules), reversed(self.inputs)):
+                delta = m.backward_delta(X, delta)
+            return delta
+
+    student = MySequential(nn.Linear(3, 4, rng=5), nn.TanH(), nn.Linear(4, 2, rng=6))
+    reference = nn.Sequential(nn.Linear(3, 4, rng=0), nn.TanH(), nn.Linear(4, 2, rng=1))
+    result = check_module(student, reference, (5, 3))
+    assert result.passed, result.report()
+    assert "0.W (3, 4)" in result.checks[0][2]
+
+    short = MySequential(nn.Linear(3, 4), nn.TanH())
+    name, message = failure(check_module(short, reference, (5, 3)))
+    assert name == "parameters" and "no parameter '2.W'" in message
+
+
+def test_messages_are_the_same_on_every_run():
+    first = run(NoBias).first_failure
+    nn.Linear(3, 2)                       # the package's generator moves on in between
+    assert run(NoBias).first_failure == first

@@ -28,8 +28,8 @@ def shape_str(shape):
     return "(" + ", ".join(str(s) for s in shape) + (",)" if len(shape) == 1 else ")")
 
 
-def check_array(name, X, expected):
-    """Check that ``X`` is an array of the shape ``expected`` and has no NaN.
+def check_array(name, X, expected, finite=True):
+    """Check that ``X`` is an array of the shape ``expected`` and (with ``finite``) has no NaN.
 
     ``expected`` is a tuple with one entry an axis: an int that the size must
     equal, or a string naming a free size (``"batch"``). Returns ``X`` as an array.
@@ -41,7 +41,8 @@ def check_array(name, X, expected):
         raise ValueError(
             f"{name}: expected an input of shape {shape_str(expected)}, got {shape_str(X.shape)}"
         )
-    check_finite(name, X)
+    if finite:
+        check_finite(name, X)
     return X
 
 

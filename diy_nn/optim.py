@@ -121,7 +121,21 @@ class Optim:
         )
 
     def step(self, batch_x, batch_y):
-        """Forward, loss, backward and update on one batch; returns the batch's mean loss."""
+        """Forward, loss, backward and update on one batch; returns the batch's mean loss.
+
+        Raises :class:`~diy_nn.errors.DivergenceError` when the loss is NaN or infinite.
+        """
+        # A too-large learning rate overflows before the loss turns inf: the
+        # DivergenceError below says so more clearly than NumPy's warnings.
+        with np.errstate(over="ignore", invalid="ignore"):
+            return self._step(batch_x, batch_y)
+
+    def check_parameters(self):
+        """Raise :class:`~diy_nn.errors.DivergenceError` if a parameter is NaN or infinite."""
+        if not _all_finite(p for p, _ in self.net.parameters()):
+            raise self._diverged("a parameter became NaN or infinite")
+
+    def _step(self, batch_x, batch_y):
         net = self.net
         net.zero_grad()
         try:
@@ -144,9 +158,10 @@ class Optim:
         if self.weight_decay:
             for p, g in net.parameters():
                 g += self.weight_decay * p
+        # No look for NaN in the parameters here, to keep the step cheap: a
+        # parameter gone bad makes the next loss NaN or inf. SGD checks them
+        # after each epoch, so the last step cannot go unnoticed.
         self.rule.update(net, self.eps)
-        if not _all_finite(p for p, _ in net.parameters()):
-            raise self._diverged("a parameter became NaN or infinite")
         self.last_output = yhat
         return mean_loss
 
@@ -235,6 +250,7 @@ def SGD(net, loss, X, Y, batch_size=32, epochs=10, eps=1e-3, rule="sgd", weight_
                 steps += 1
                 if iterations is not None and steps >= iterations:
                     break
+            optim.check_parameters()
             history["epoch"].append(epoch)
             history["loss"].append(total / seen)
             if metric:

@@ -1,6 +1,7 @@
 """Training: Optim.step, the update rules (against torch.optim), and the SGD loop."""
 import math
 import re
+import warnings
 
 import numpy as np
 import pytest
@@ -438,6 +439,24 @@ def test_optim_step_raises_divergence_error_when_the_loss_is_not_finite():
     with np.errstate(all="ignore"):
         with pytest.raises(nn.DivergenceError, match=r"Optim: the loss became inf with learning rate eps=0\.1.*Try a smaller learning rate, such as eps=0\.01"):
             nn.Optim(module, nn.MSELoss(), eps=0.1).step(np.array([[1e200]]), np.array([[0.0]]))
+
+
+def test_optim_step_diverging_gives_the_divergence_error_and_no_numpy_warning():
+    module = nn.Linear(1, 1, rng=0, dtype=np.float32)
+    module._parameters["W"][...] = 1e30
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")      # an overflow warning would fail the test
+        with pytest.raises(nn.DivergenceError, match="the loss became inf"):
+            nn.Optim(module, nn.MSELoss(), eps=0.1).step(np.array([[1e10]]), np.array([[0.0]]))
+
+
+def test_sgd_notices_a_parameter_gone_infinite_at_the_last_step_of_an_epoch():
+    # One batch, one epoch: the loss of that step is finite; only the update overflows float32.
+    X, y = _regression(np.random.default_rng(0), n=16)
+    net = nn.Linear(3, 1, rng=0)
+    with np.errstate(all="ignore"):
+        with pytest.raises(nn.DivergenceError, match="SGD, epoch 1: Optim: a parameter became NaN or infinite"):
+            nn.SGD(net, nn.MSELoss(), X, y, batch_size=16, epochs=1, eps=1e300, rng=0, progress=False)
 
 
 def test_divergence_error_is_not_a_value_error():

@@ -5,7 +5,9 @@ needs NumPy alone. ``diy_nn.datasets``, ``diy_nn.plot`` and ``diy_nn.exercises``
 sit on top and bring their own dependencies; import them by name.
 """
 from .activation import ELU, LeakyReLU, LogSoftmax, ReLU, Sigmoid, Softmax, TanH
-from .data import checkerboard, four_gaussians, linear_1d, minibatches, one_hot, two_gaussians
+from .data import (
+    checkerboard, four_gaussians, linear_1d, minibatches, one_hot, two_gaussians,
+)
 from .dropout import Dropout
 from .dtype import get_default_dtype, set_default_dtype
 from .errors import DivergenceError, NonFiniteInputError
@@ -29,7 +31,8 @@ __all__ = [
     "Sequential",
     "Optim", "SGD", "GradientDescent", "Momentum", "Adam", "History", "evaluate",
     "gradcheck", "GradcheckResult",
-    "one_hot", "minibatches", "linear_1d", "two_gaussians", "four_gaussians", "checkerboard",
+    "one_hot", "minibatches", "linear_1d",
+    "two_gaussians", "four_gaussians", "checkerboard",
     "accuracy",
     "set_default_dtype", "get_default_dtype", "manual_seed",
     "DivergenceError", "NonFiniteInputError",

@@ -12,25 +12,34 @@ from .module import Module
 
 
 class Activation(Module):
-    """Base class: ``(batch, ...) -> (batch, ...)``, the same shape and dtype."""
+    """Base class: ``(batch, ...) -> (batch, ...)``, the same shape and dtype.
+
+    A subclass defines ``_function(X)`` (the activation ``f``) and
+    ``_derivative(input)`` (``f'``, element by element).
+    """
 
     def __init__(self):
         super().__init__()
         self._cache = (None, None)
 
     def forward(self, X):
+        """``f(X)``, element by element (along the last axis for the softmaxes);
+        keeps ``X`` and the output for ``backward_delta``."""
         X = np.asarray(X)
         if X.dtype.kind != "f":
             X = X.astype(get_default_dtype())
         if X.ndim == 0:
-            raise ValueError(f"{self!r}: expected an input of shape (batch, ...), got a scalar")
+            raise ValueError(
+                f"{self!r}: expected an input of shape (batch, ...), got a scalar"
+            )
         check_finite(repr(self), X)
         out = self._function(X)
         self._cache = (X, out)
         return out
 
     def _output(self, input):
-        """The forward output for ``input``, from the cache when it is the same array."""
+        """The forward output for ``input``, from the cache when it is the
+        same array."""
         cached_input, out = self._cache
         return out if cached_input is input else self.forward(input)
 
@@ -38,6 +47,7 @@ class Activation(Module):
         raise NotImplementedError
 
     def backward_delta(self, input, delta):
+        """``delta * f'(input)``, element by element; the shape of ``input``."""
         return delta * self._derivative(input)
 
     def _derivative(self, input):
@@ -45,7 +55,9 @@ class Activation(Module):
 
 
 class TanH(Activation):
-    """``tanh(x)``; derivative ``1 - tanh(x)^2`` (chapter "Non-linear", equations (2) to (4))."""
+    """``tanh(x)``; derivative ``1 - tanh(x)^2``
+    (chapter "Non-linear", equations (2) to (4)).
+    """
 
     def _function(self, X):
         return np.tanh(X)
@@ -56,7 +68,8 @@ class TanH(Activation):
 
 
 class Sigmoid(Activation):
-    """``1 / (1 + exp(-x))``; derivative ``s (1 - s)`` (chapter "Non-linear", equations (5) to (7)).
+    """``1 / (1 + exp(-x))``; derivative ``s (1 - s)``
+    (chapter "Non-linear", equations (5) to (7)).
 
     Computed from ``exp(-|x|)`` only, which never overflows (equation (8)).
     """
@@ -72,7 +85,8 @@ class Sigmoid(Activation):
 
 
 class ReLU(Activation):
-    """``max(0, x)``; derivative 1 where ``x > 0``, else 0."""
+    """``max(0, x)``; derivative 1 where ``x > 0``, else 0
+    (chapter "Multi-class", equation (9))."""
 
     def _function(self, X):
         return np.maximum(X, 0)
@@ -81,7 +95,8 @@ class ReLU(Activation):
         return (np.asarray(input) > 0).astype(np.asarray(input).dtype)
 
     def backward_delta(self, input, delta):
-        # delta * mask, not np.where: the same numbers (for a finite delta), several times faster.
+        # delta * mask, not np.where: the same numbers (for a finite delta),
+        # several times faster.
         return delta * (np.asarray(input) > 0)
 
 
@@ -119,7 +134,9 @@ class ELU(Activation):
 
     def _derivative(self, input):
         input = np.asarray(input)
-        return np.where(input > 0, 1, self.alpha * np.exp(np.minimum(input, 0))).astype(input.dtype)
+        return np.where(
+            input > 0, 1, self.alpha * np.exp(np.minimum(input, 0))
+        ).astype(input.dtype)
 
 
 def log_softmax(Z):
@@ -135,16 +152,18 @@ def softmax(Z):
 
 
 class Softmax(Activation):
-    """Softmax along the last axis (chapter "Multi-class", equation (1)).
+    """``exp(z) / sum(exp(z))`` along the last axis
+    (chapter "Multi-class", equation (1)).
 
-    Its Jacobian is ``diag(s) - s s^T`` (equation (2)), so
-    ``dL/dz = s * (delta - <delta, s>)`` (equation (3)).
+    Its Jacobian is ``diag(s) - s s^T`` (equation (2)).
     """
 
     def _function(self, X):
         return softmax(X)
 
     def backward_delta(self, input, delta):
+        """``s * (delta - <delta, s>)`` along the last axis, with
+        ``s = softmax(input)`` (equation (3)); the shape of ``input``."""
         s = self._output(input)
         return s * (delta - (delta * s).sum(axis=-1, keepdims=True))
 
@@ -153,12 +172,14 @@ class LogSoftmax(Activation):
     """``log(softmax(z))`` along the last axis, by log-sum-exp
     (chapter "Multi-class", equation (5)).
 
-    Its Jacobian is ``I - 1 s^T``, so ``dL/dz = delta - s * sum(delta)`` (equation (6)).
+    Its Jacobian is ``I - 1 s^T``, with ``s = softmax(z)``.
     """
 
     def _function(self, X):
         return log_softmax(X)
 
     def backward_delta(self, input, delta):
+        """``delta - s * sum(delta)`` along the last axis, with
+        ``s = softmax(input)`` (equation (6)); the shape of ``input``."""
         s = np.exp(self._output(input))
         return delta - s * delta.sum(axis=-1, keepdims=True)

@@ -13,14 +13,19 @@ def one_hot(y, num_classes=None, dtype=None):
     """Class indices ``(n,)`` -> one-hot rows ``(n, num_classes)``."""
     y = np.asarray(y)
     if y.ndim != 1:
-        raise ValueError(f"one_hot: expected class indices of shape (n,), got shape {y.shape}")
+        raise ValueError(
+            f"one_hot: expected class indices of shape (n,), got shape {y.shape}"
+        )
     if y.dtype.kind == "f" and not np.array_equal(y, np.round(y)):
-        raise ValueError("one_hot: expected integer class indices, got non-integer values")
+        raise ValueError(
+            "one_hot: expected integer class indices, got non-integer values"
+        )
     y = y.astype(np.intp)
     num_classes = int(y.max()) + 1 if num_classes is None else num_classes
     if len(y) and (y.min() < 0 or y.max() >= num_classes):
         raise ValueError(
-            f"one_hot: expected class indices in 0..{num_classes - 1}, got values from {y.min()} to {y.max()}"
+            f"one_hot: expected class indices in 0..{num_classes - 1}, "
+            f"got values from {y.min()} to {y.max()}"
         )
     out = np.zeros((len(y), num_classes), dtype=resolve_dtype(dtype))
     out[np.arange(len(y)), y] = 1
@@ -48,7 +53,8 @@ def _labelled(X, y, rng, dtype):
 
 
 def linear_1d(n=100, a=3.0, b=4.0, noise=1.0, rng=None, dtype=None):
-    """``x`` uniform on [-2, 2], ``y = a x + b + noise * N(0, 1)``: shapes ``(n, 1)`` and ``(n, 1)``."""
+    """``x`` uniform on [-2, 2], ``y = a x + b + noise * N(0, 1)``: shapes
+    ``(n, 1)`` and ``(n, 1)``."""
     rng = get_rng(rng)
     x = rng.uniform(-2, 2, size=(n, 1))
     y = a * x + b + noise * rng.standard_normal((n, 1))
@@ -57,11 +63,14 @@ def linear_1d(n=100, a=3.0, b=4.0, noise=1.0, rng=None, dtype=None):
 
 
 def two_gaussians(n=400, distance=3.0, sigma=1.0, rng=None, dtype=None):
-    """Two round Gaussian clouds ``distance`` apart along the diagonal: class 0 and class 1."""
+    """Two round Gaussian clouds ``distance`` apart along the diagonal: class 0
+    and class 1."""
     rng = get_rng(rng)
     centre = np.array([1.0, 1.0]) * distance / (2 * np.sqrt(2))
     half = n // 2
-    X = np.concatenate([rng.normal(-centre, sigma, (half, 2)), rng.normal(centre, sigma, (n - half, 2))])
+    X = np.concatenate([
+        rng.normal(-centre, sigma, (half, 2)), rng.normal(centre, sigma, (n - half, 2)),
+    ])
     y = np.r_[np.zeros(half), np.ones(n - half)]
     return _labelled(X, y, rng, dtype)
 

@@ -14,7 +14,8 @@ from .module import Module
 
 
 class Dropout(Module):
-    """``(batch, ...) -> (batch, ...)``: ``X * mask`` in training mode, ``X`` in evaluation mode.
+    """``(batch, ...) -> (batch, ...)``: ``X * mask`` in training mode, ``X`` in
+    evaluation mode.
 
     Each entry of ``mask`` is ``1 / (1 - p)`` with probability ``1 - p`` and 0
     otherwise, drawn afresh at every ``forward``. The gradient w.r.t. the input is
@@ -28,7 +29,9 @@ class Dropout(Module):
     def __init__(self, p=0.5, rng=None):
         super().__init__()
         if not 0 <= p < 1:
-            raise ValueError(f"Dropout: expected a drop probability p in [0, 1), got {p}")
+            raise ValueError(
+                f"Dropout: expected a drop probability p in [0, 1), got {p}"
+            )
         self.p = float(p)
         # An int seed becomes one generator here, so that successive masks differ.
         self._rng = None if rng is None else get_rng(rng)
@@ -39,7 +42,8 @@ class Dropout(Module):
         return f"Dropout(p={self.p})"
 
     def set_mask(self, keep):
-        """Use ``keep`` (booleans, True = kept) in every ``forward`` until ``set_mask(None)``."""
+        """Use ``keep`` (booleans, True = kept) in every ``forward`` until
+        ``set_mask(None)``."""
         if keep is None:
             self._fixed, self.mask = False, None
             return self
@@ -49,6 +53,8 @@ class Dropout(Module):
         return self
 
     def forward(self, X):
+        """``X * mask`` with a new random mask (or the one :meth:`set_mask` fixed)
+        in training mode, ``X`` itself in evaluation mode; the shape of ``X``."""
         X = np.asarray(X)
         if X.dtype.kind != "f":
             X = X.astype(get_default_dtype())
@@ -58,7 +64,8 @@ class Dropout(Module):
         if self._fixed:
             if self.mask.shape != X.shape:
                 raise ValueError(
-                    f"{self!r}: the fixed mask has shape {self.mask.shape}, the input {X.shape}"
+                    f"{self!r}: the fixed mask has shape {self.mask.shape}, "
+                    f"the input {X.shape}"
                 )
         else:
             keep = get_rng(self._rng).random(X.shape) >= self.p
@@ -66,8 +73,12 @@ class Dropout(Module):
         return X * self.mask.astype(X.dtype, copy=False)
 
     def backward_delta(self, input, delta):
+        """``delta * mask``, with the mask of the last ``forward`` (``delta`` itself
+        in evaluation mode); the shape of ``input``."""
         if not self.training or self.p == 0:
             return delta
         if self.mask is None or self.mask.shape != np.shape(input):
-            raise RuntimeError(f"{self!r}.backward_delta: call forward on this input first")
+            raise RuntimeError(
+                f"{self!r}.backward_delta: call forward on this input first"
+            )
         return delta * self.mask.astype(np.asarray(delta).dtype, copy=False)

@@ -29,7 +29,8 @@ def shape_str(shape):
 
 
 def check_array(name, X, expected, finite=True):
-    """Check that ``X`` is an array of the shape ``expected`` and (with ``finite``) has no NaN.
+    """Check that ``X`` is an array of the shape ``expected`` and (with
+    ``finite``) has no NaN.
 
     ``expected`` is a tuple with one entry an axis: an int that the size must
     equal, or a string naming a free size (``"batch"``). Returns ``X`` as an array.
@@ -39,7 +40,8 @@ def check_array(name, X, expected, finite=True):
         isinstance(e, (int, np.integer)) and s != e for s, e in zip(X.shape, expected)
     ):
         raise ValueError(
-            f"{name}: expected an input of shape {shape_str(expected)}, got {shape_str(X.shape)}"
+            f"{name}: expected an input of shape {shape_str(expected)}, "
+            f"got {shape_str(X.shape)}"
         )
     if finite:
         check_finite(name, X)

@@ -67,7 +67,8 @@ class CheckResult:
     def __repr__(self):
         failure = self.first_failure
         if failure is None:
-            return f"CheckResult({self.title!r}: {len(self.checks)} of {self.total} checks passed)"
+            return (f"CheckResult({self.title!r}: {len(self.checks)} of {self.total} "
+                    f"checks passed)")
         return f"CheckResult({self.title!r}: failed at {failure[0]!r}: {failure[2]})"
 
     def summary(self):
@@ -75,11 +76,13 @@ class CheckResult:
         if self.not_answered:
             return f"… {self.title}: not answered yet"
         if self.passed:
-            return f"✓ {self.title}: all {self.total} checks passed" if self.total > 1 \
-                else f"✓ {self.title}: correct"
+            if self.total > 1:
+                return f"✓ {self.title}: all {self.total} checks passed"
+            return f"✓ {self.title}: correct"
         name = self.first_failure[0]
         if self.total > 1:
-            return f"✗ {self.title}: check {len(self.checks)} of {self.total} failed ({name})"
+            return (f"✗ {self.title}: check {len(self.checks)} of {self.total} "
+                    f"failed ({name})")
         return f"✗ {self.title}: not yet"
 
     def report(self):
@@ -99,7 +102,8 @@ class CheckResult:
         return self.report()
 
     def html(self):
-        """The answer as a coloured box: green when passed, red with the first failure."""
+        """The answer as a coloured box: green when passed, red with the first
+        failure."""
         if self.not_answered:
             colour, background = "#8a6d00", "#fff8e1"
         elif self.passed:
@@ -109,16 +113,24 @@ class CheckResult:
         items = []
         for name, ok, message in self.checks:
             mark = "✓" if ok else "✗"
-            text = f"<b>{html.escape(name)}</b>" + (f": {html.escape(message)}" if message else "")
-            items.append(f'<li style="list-style:none;margin:0.15em 0">{mark} {text}</li>')
+            text = (f"<b>{html.escape(name)}</b>"
+                    + (f": {html.escape(message)}" if message else ""))
+            items.append(
+                f'<li style="list-style:none;margin:0.15em 0">{mark} {text}</li>'
+            )
         if self.not_answered:
-            items = [f'<li style="list-style:none">{html.escape(self.checks[-1][2])}</li>']
+            items = [
+                f'<li style="list-style:none">{html.escape(self.checks[-1][2])}</li>'
+            ]
         return (
-            f'<div class="diy-nn-check" style="border:1px solid {colour};border-left:6px solid {colour};'
+            f'<div class="diy-nn-check" style="border:1px solid {colour};'
+            f'border-left:6px solid {colour};'
             f'background:{background};color:#1a1a1a;padding:0.5em 0.9em;margin:0.3em 0;'
             f'border-radius:4px;font-family:sans-serif;font-size:0.95em">'
-            f'<div style="color:{colour};font-weight:bold">{html.escape(self.summary())}</div>'
-            f'<ul style="margin:0.3em 0 0 0;padding-left:0.3em">{"".join(items)}</ul></div>'
+            f'<div style="color:{colour};font-weight:bold">'
+            f'{html.escape(self.summary())}</div>'
+            f'<ul style="margin:0.3em 0 0 0;padding-left:0.3em">'
+            f'{"".join(items)}</ul></div>'
         )
 
     # --- display ---------------------------------------------------------------
@@ -145,7 +157,8 @@ class CheckResult:
 
 
 def _ipython_shell():
-    """The running IPython shell (notebook kernel or terminal), or None in plain Python."""
+    """The running IPython shell (notebook kernel or terminal), or None in plain
+    Python."""
     if "IPython" not in sys.modules:     # never imported: not in IPython at all
         return None
     try:
@@ -181,14 +194,17 @@ def _student_line(exc):
     here = os.path.dirname(os.path.abspath(__file__))
     for frame in reversed(traceback.extract_tb(exc.__traceback__)):
         name = frame.filename
-        if os.path.abspath(name).startswith(here) or "site-packages" in name or "numpy" in name:
+        if (os.path.abspath(name).startswith(here) or "site-packages" in name
+                or "numpy" in name):
             continue
-        return f"line {frame.lineno}: {frame.line.strip()}" if frame.line else f"line {frame.lineno}"
+        return (f"line {frame.lineno}: {frame.line.strip()}" if frame.line
+                else f"line {frame.lineno}")
     return ""
 
 
 def _call(result, check, method, function, *args):
-    """``function(*args)``; on an exception, record ``check`` as failed and return None."""
+    """``function(*args)``; on an exception, record ``check`` as failed and return
+    None."""
     try:
         return True, function(*args)
     except Exception as exc:        # noqa: BLE001 - a checker never raises
@@ -214,7 +230,8 @@ def _largest_difference(got, expected):
 
 
 def _close(got, expected, rtol=RTOL, atol=ATOL):
-    return got.shape == expected.shape and np.allclose(got, expected, rtol=rtol, atol=atol)
+    return (got.shape == expected.shape
+            and np.allclose(got, expected, rtol=rtol, atol=atol))
 
 
 def _factor(got, expected):
@@ -237,27 +254,29 @@ def _factor_hint(c, batch, what):
     if abs(c + 1) < 1e-6:
         return " It has the wrong sign."
     if batch and batch > 1 and abs(c * batch - 1) < 1e-6:
-        return (f" It is {batch} (the batch size) times too small: did you take a mean over "
-                f"the batch where a sum is needed?")
+        return (f" It is {batch} (the batch size) times too small: did you take a "
+                f"mean over the batch where a sum is needed?")
     if batch and batch > 1 and abs(c - batch) < 1e-6:
-        return (f" It is {batch} (the batch size) times too large: did you sum where the "
-                f"gradient of a mean is needed (divide by the batch size)?")
+        return (f" It is {batch} (the batch size) times too large: did you sum where "
+                f"the gradient of a mean is needed (divide by the batch size)?")
     return f" It is off by a constant factor {_fmt(c)}."
 
 
 def _instance(obj, args, kwargs):
-    """An instance from a class (constructed) or an instance (deep-copied, so it is not changed)."""
+    """An instance from a class (constructed) or an instance (deep-copied, so it
+    is not changed)."""
     if isinstance(obj, type):
         return obj(*args, **kwargs)
     try:
         return copy.deepcopy(obj)
-    except Exception:               # noqa: BLE001 - an object that cannot be copied is used as is
+    except Exception:  # noqa: BLE001 - an object that cannot be copied is used as is
         return obj
 
 
 @contextlib.contextmanager
 def _seeded(rng):
-    """Run a constructor with the package's generator seeded from ``rng``, then restore it."""
+    """Run a constructor with the package's generator seeded from ``rng``, then
+    restore it."""
     from . import init
 
     saved = init._rng
@@ -273,7 +292,8 @@ def _label(obj):
 
 
 def _to_float64(module):
-    """Convert the module's parameters and gradients to float64 (as ``Module.astype``)."""
+    """Convert the module's parameters and gradients to float64 (as
+    ``Module.astype``)."""
     if hasattr(module, "astype"):
         module.astype(np.float64)
     return module
@@ -286,7 +306,8 @@ def _finish(result):
 
 # --- check_module -------------------------------------------------------------------
 
-def check_module(student, reference, input_shape, init_args=(), init_kwargs=None, rng=0):
+def check_module(student, reference, input_shape, init_args=(), init_kwargs=None,
+                 rng=0):
     """Check the student's module against the library's ``reference``.
 
     ``student`` and ``reference`` are classes (built with ``init_args`` and
@@ -303,9 +324,11 @@ def check_module(student, reference, input_shape, init_args=(), init_kwargs=None
     title = f"{_label(student)} against {_label(reference)}"
     result = CheckResult(title, total=6)
     try:
-        _check_module(result, student, reference, tuple(input_shape), init_args, init_kwargs, rng)
+        _check_module(result, student, reference, tuple(input_shape), init_args,
+                      init_kwargs, rng)
     except Exception as exc:        # noqa: BLE001 - a bug here must not hide the answer
-        result.add("checker", False, f"the checker itself failed: {type(exc).__name__}: {exc}")
+        result.add("checker", False,
+                   f"the checker itself failed: {type(exc).__name__}: {exc}")
     return _finish(result)
 
 
@@ -325,9 +348,11 @@ def _check_module(result, student, reference, input_shape, init_args, init_kwarg
         ref.zero_grad()
         ref.forward(X.copy())
         ref.backward_update_gradient(X.copy(), delta)
-        ref_grads = {name: np.array(g, dtype=np.float64) for name, (_, g) in _named(ref).items()}
+        ref_grads = {name: np.array(g, dtype=np.float64)
+                     for name, (_, g) in _named(ref).items()}
     batch = input_shape[0] if input_shape else 0
-    # parameters, forward runs, shape, values, backward_delta shape, values, [grads], gradcheck, [accumulate]
+    # parameters, forward runs, shape, values, backward_delta shape, values, [grads],
+    # gradcheck, [accumulate]
     result.total = 6 + (3 if ref_params else 0)
 
     name = "creating your module"
@@ -349,7 +374,8 @@ def _check_module(result, student, reference, input_shape, init_args, init_kwarg
     if not ok:
         return
     if out is None:
-        result.add("forward runs", False, "forward returned None: did you forget the return?")
+        result.add("forward runs", False,
+                   "forward returned None: did you forget the return?")
         return
     out_dtype = getattr(out, "dtype", None)
     out = _as_array(out)
@@ -358,7 +384,8 @@ def _check_module(result, student, reference, input_shape, init_args, init_kwarg
         return
     if not np.array_equal(X_in, X):
         result.add("forward runs", False,
-                   "forward changed its input X in place: compute a new array (out = ...) instead")
+                   "forward changed its input X in place: compute a new array "
+                   "(out = ...) instead")
         return
     result.add("forward runs", True)
 
@@ -370,7 +397,8 @@ def _check_module(result, student, reference, input_shape, init_args, init_kwarg
         elif out.ndim == 0:
             hint = " forward must keep the batch axis: one output per example."
         result.add("forward shape", False,
-                   f"forward returned shape {_shape(out.shape)}, expected {_shape(ref_out.shape)}.{hint}")
+                   f"forward returned shape {_shape(out.shape)}, "
+                   f"expected {_shape(ref_out.shape)}.{hint}")
         return
     result.add("forward shape", True, _shape(out.shape))
 
@@ -379,8 +407,8 @@ def _check_module(result, student, reference, input_shape, init_args, init_kwarg
         message = f"forward gives wrong values: {_largest_difference(out, ref_out)}."
         message += _forward_hint(out, ref_out, ref_params)
         if out_dtype == np.float32 and _close(out, ref_out, rtol=1e-4, atol=1e-6):
-            message += (" Your forward returns float32 for a float64 input: keep the dtype of "
-                        "the input (and of the parameters).")
+            message += (" Your forward returns float32 for a float64 input: keep the "
+                        "dtype of the input (and of the parameters).")
         result.add("forward values", False, message)
         return
     result.add("forward values", True)
@@ -395,21 +423,25 @@ def _check_module(result, student, reference, input_shape, init_args, init_kwarg
     got = _as_array(got) if got is not None else None
     if got is None:
         result.add("backward_delta shape", False,
-                   "backward_delta returned None (or no array): did you forget the return?")
+                   "backward_delta returned None (or no array): "
+                   "did you forget the return?")
         return
     if got.shape != X.shape:
-        hint = " Is a matrix transposed?" if got.shape == X.shape[::-1] and got.ndim == 2 else ""
+        hint = (" Is a matrix transposed?"
+                if got.shape == X.shape[::-1] and got.ndim == 2 else "")
         result.add("backward_delta shape", False,
-                   f"backward_delta returned shape {_shape(got.shape)}, expected the input's "
-                   f"shape {_shape(X.shape)}.{hint}")
+                   f"backward_delta returned shape {_shape(got.shape)}, "
+                   f"expected the input's shape {_shape(X.shape)}.{hint}")
         return
     result.add("backward_delta shape", True, _shape(got.shape))
 
     # 6. backward_delta's values.
     if not _close(got, ref_delta):
-        message = f"backward_delta gives wrong values: {_largest_difference(got, ref_delta)}."
+        message = (f"backward_delta gives wrong values: "
+                   f"{_largest_difference(got, ref_delta)}.")
         message += _factor_hint(_factor(got, ref_delta), batch, "dL/dX")
-        if ref_delta.ndim == 2 and ref_delta.shape[0] == ref_delta.shape[1] and _close(got, ref_delta.T):
+        if (ref_delta.ndim == 2 and ref_delta.shape[0] == ref_delta.shape[1]
+                and _close(got, ref_delta.T)):
             message += " Is a matrix transposed?"
         result.add("backward_delta values", False, message)
         return
@@ -428,11 +460,11 @@ def _check_module(result, student, reference, input_shape, init_args, init_kwarg
         return
     if not gc.passed:
         worst = max(gc.errors, key=gc.errors.get)
-        message = (f"finite differences disagree with your gradient d/d{worst}: relative error "
-                   f"{gc.max_error:.2e} (tolerance {gc.tolerance:.0e})")
+        message = (f"finite differences disagree with your gradient d/d{worst}: "
+                   f"relative error {gc.max_error:.2e} (tolerance {gc.tolerance:.0e})")
         if out_dtype == np.float32:
-            message += (". Your forward returns float32 for a float64 input: keep the dtype of "
-                        "the input (finite differences need float64)")
+            message += (". Your forward returns float32 for a float64 input: keep the "
+                        "dtype of the input (finite differences need float64)")
         result.add("gradcheck", False, message)
         return
     result.add("gradcheck", True, f"largest relative error {gc.max_error:.1e}")
@@ -443,7 +475,8 @@ def _check_module(result, student, reference, input_shape, init_args, init_kwarg
 
 
 def _named(module):
-    """``{name: (parameter, gradient)}`` of a module and of its children (``"0.W"``, ...)."""
+    """``{name: (parameter, gradient)}`` of a module and of its children
+    (``"0.W"``, ...)."""
     if hasattr(module, "named_parameters"):
         return {name: (p, g) for name, p, g in module.named_parameters()}
     params, grads = module._parameters, module._gradient
@@ -462,15 +495,18 @@ def _copy_parameters(result, mod, ref_params):
         return False
     for name in params:
         if name not in grads:
-            result.add(check, False, f"your module has no gradient {name!r} in _gradient: create it "
+            result.add(check, False,
+                       f"your module has no gradient {name!r} in _gradient: create it "
                        f"in __init__ with np.zeros_like(self._parameters[{name!r}])")
             return False
     try:
-        # float64 for the comparisons; Module.astype keeps arrays that are float64 already.
+        # float64 for the comparisons; Module.astype keeps arrays that are float64
+        # already.
         _to_float64(mod)
         named = _named(mod)
     except KeyError as exc:
-        result.add(check, False, f"a module inside yours has no gradient {exc} in _gradient")
+        result.add(check, False,
+                   f"a module inside yours has no gradient {exc} in _gradient")
         return False
     except Exception as exc:        # noqa: BLE001
         result.add(check, False, _error("named_parameters", exc))
@@ -479,34 +515,40 @@ def _copy_parameters(result, mod, ref_params):
         if name not in named:
             have = f" (it has {', '.join(map(repr, named))})" if named else ""
             where = " in _parameters" if "." not in name else ""
-            result.add(check, False, f"your module has no parameter {name!r}{where}{have}; "
+            result.add(check, False,
+                       f"your module has no parameter {name!r}{where}{have}; "
                        f"expected {expected}")
             return False
         shape = np.shape(named[name][0])
         if shape != p.shape:
             hint = " Is it transposed?" if shape == p.shape[::-1] else ""
-            result.add(check, False, f"parameter {name!r} has shape {_shape(shape)}, expected "
+            result.add(check, False,
+                       f"parameter {name!r} has shape {_shape(shape)}, expected "
                        f"{_shape(p.shape)}.{hint}")
             return False
         grad_shape = np.shape(named[name][1])
         if grad_shape != p.shape:
-            result.add(check, False, f"the gradient of {name!r} has shape {_shape(grad_shape)}, "
+            result.add(check, False,
+                       f"the gradient of {name!r} has shape {_shape(grad_shape)}, "
                        f"expected the parameter's shape {_shape(p.shape)}")
             return False
     extra = [k for k in named if k not in ref_params]
     if extra:
-        result.add(check, False, f"your module has parameters the reference does not have: "
+        result.add(check, False,
+                   f"your module has parameters the reference does not have: "
                    f"{', '.join(map(repr, extra))}; expected {expected}")
         return False
     for name, p in ref_params.items():
         # In place when the student's arrays are float64 already, so that an
         # alias such as ``self.W = self._parameters["W"]`` still sees the values.
         param, grad = named[name]
-        if "." not in name and not (isinstance(param, np.ndarray) and param.dtype == np.float64):
+        if "." not in name and not (isinstance(param, np.ndarray)
+                                    and param.dtype == np.float64):
             params[name] = np.array(p, dtype=np.float64)
         else:
             param[...] = p
-        if "." not in name and not (isinstance(grad, np.ndarray) and grad.dtype == np.float64):
+        if "." not in name and not (isinstance(grad, np.ndarray)
+                                    and grad.dtype == np.float64):
             grads[name] = np.zeros(p.shape, dtype=np.float64)
         else:
             grad[...] = 0
@@ -536,8 +578,8 @@ def _check_gradients(result, mod, X, delta, ref_grads, batch):
         return False
     if not _call(result, check, "forward", mod.forward, X.copy())[0]:
         return False
-    if not _call(result, check, "backward_update_gradient", mod.backward_update_gradient,
-                 X.copy(), delta.copy())[0]:
+    if not _call(result, check, "backward_update_gradient",
+                 mod.backward_update_gradient, X.copy(), delta.copy())[0]:
         return False
     try:
         named = _named(mod)
@@ -550,20 +592,25 @@ def _check_gradients(result, mod, X, delta, ref_grads, batch):
         if got is None or got.shape != expected.shape:
             shape = "missing" if got is None else f"shape {_shape(got.shape)}"
             hint = ""
-            if got is not None and got.ndim == expected.ndim + 1 and got.shape[1:] == expected.shape:
+            if (got is not None and got.ndim == expected.ndim + 1
+                    and got.shape[1:] == expected.shape):
                 hint = f" Did you forget the sum over the batch in {label}?"
-            elif got is not None and got.ndim == 2 and got.shape == expected.shape[::-1]:
+            elif (got is not None and got.ndim == 2
+                  and got.shape == expected.shape[::-1]):
                 hint = " Is a matrix transposed?"
-            result.add(check, False, f"{label} has {shape}, expected {_shape(expected.shape)}.{hint}")
+            result.add(check, False,
+                       f"{label} has {shape}, expected {_shape(expected.shape)}.{hint}")
             return False
         if not _close(got, expected):
             message = f"{label} is wrong: {_largest_difference(got, expected)}."
             c = _factor(got, expected)
-            if c is not None and batch > 1 and abs(c * batch - 1) < 1e-6 and expected.ndim == 1:
-                message += f" Did you forget the sum over the batch in {label}? (it is {batch} times too small)"
+            if (c is not None and batch > 1 and abs(c * batch - 1) < 1e-6
+                    and expected.ndim == 1):
+                message += (f" Did you forget the sum over the batch in {label}? "
+                            f"(it is {batch} times too small)")
             elif c is not None and abs(c) < 1e-12:
-                message += (f" It is still zero: backward_update_gradient must add {label} "
-                            f"into self._gradient[{name!r}].")
+                message += (f" It is still zero: backward_update_gradient must add "
+                            f"{label} into self._gradient[{name!r}].")
             else:
                 message += _factor_hint(c, batch, label)
             result.add(check, False, message)
@@ -586,11 +633,11 @@ def _check_accumulation(result, mod, X, delta, ref_grads):
     for name, expected in ref_grads.items():
         got = _as_array(named[name][1])
         if not _close(got, 2 * expected):
-            message = (f"after two calls of backward_update_gradient, dL/d{name} should be twice "
-                       f"the gradient (they add up until zero_grad): ")
+            message = (f"after two calls of backward_update_gradient, dL/d{name} "
+                       f"should be twice the gradient (they add up until zero_grad): ")
             if _close(got, expected):
-                message += (f"it equals one gradient; add into self._gradient[{name!r}] with +=, "
-                            f"do not replace it")
+                message += (f"it equals one gradient; add into "
+                            f"self._gradient[{name!r}] with +=, do not replace it")
             else:
                 message += _largest_difference(got, 2 * expected)
             result.add(check, False, message)
@@ -623,7 +670,8 @@ def check_loss(student, reference, y, yhat):
     try:
         _check_loss(result, student, reference, y, yhat)
     except Exception as exc:        # noqa: BLE001
-        result.add("checker", False, f"the checker itself failed: {type(exc).__name__}: {exc}")
+        result.add("checker", False,
+                   f"the checker itself failed: {type(exc).__name__}: {exc}")
     return _finish(result)
 
 
@@ -642,51 +690,60 @@ def _check_loss(result, student, reference, y, yhat):
         result.add("creating your loss", False, _error("__init__", exc))
         return
 
-    ok, out = _call(result, "forward runs", "forward", loss.forward, y.copy(), yhat.copy())
+    ok, out = _call(result, "forward runs", "forward", loss.forward, y.copy(),
+                    yhat.copy())
     if not ok:
         return
     out = _as_array(out) if out is not None else None
     if out is None:
-        result.add("forward runs", False, "forward returned None (or no array): did you forget the return?")
+        result.add("forward runs", False,
+                   "forward returned None (or no array): did you forget the return?")
         return
     result.add("forward runs", True)
     if out.shape != ref_forward.shape:
         hint = ""
         if out.ndim == 0:
-            hint = (" forward returns one loss per example: did you take the mean (or the sum) "
-                    "over the batch already?")
+            hint = (" forward returns one loss per example: did you take the mean "
+                    "(or the sum) over the batch already?")
         elif out.shape == yhat.shape:
             hint = " Sum over every axis but the batch axis."
         result.add("forward shape", False,
-                   f"forward returned shape {_shape(out.shape)}, expected {_shape(ref_forward.shape)}.{hint}")
+                   f"forward returned shape {_shape(out.shape)}, "
+                   f"expected {_shape(ref_forward.shape)}.{hint}")
         return
     result.add("forward shape", True, _shape(out.shape))
     if not _close(out, ref_forward):
-        message = f"forward gives wrong values: {_largest_difference(out, ref_forward)}."
+        message = (f"forward gives wrong values: "
+                   f"{_largest_difference(out, ref_forward)}.")
         message += _factor_hint(_factor(out, ref_forward), batch, "the loss")
         result.add("forward values", False, message)
         return
     result.add("forward values", True)
 
-    ok, grad = _call(result, "backward runs", "backward", loss.backward, y.copy(), yhat.copy())
+    ok, grad = _call(result, "backward runs", "backward", loss.backward, y.copy(),
+                     yhat.copy())
     if not ok:
         return
     grad = _as_array(grad) if grad is not None else None
     if grad is None:
-        result.add("backward runs", False, "backward returned None (or no array): did you forget the return?")
+        result.add("backward runs", False,
+                   "backward returned None (or no array): did you forget the return?")
         return
     result.add("backward runs", True)
     if grad.shape != yhat.shape:
         result.add("backward shape", False,
-                   f"backward returned shape {_shape(grad.shape)}, expected yhat's shape {_shape(yhat.shape)}")
+                   f"backward returned shape {_shape(grad.shape)}, "
+                   f"expected yhat's shape {_shape(yhat.shape)}")
         return
     result.add("backward shape", True, _shape(grad.shape))
     if not _close(grad, ref_backward):
-        message = f"backward gives wrong values: {_largest_difference(grad, ref_backward)}."
+        message = (f"backward gives wrong values: "
+                   f"{_largest_difference(grad, ref_backward)}.")
         c = _factor(grad, ref_backward)
         if c is not None and batch > 1 and abs(c - batch) < 1e-6:
-            message += (f" It is {batch} (the batch size) times too large: backward is the gradient "
-                        f"of the batch mean, so divide by the batch size.")
+            message += (f" It is {batch} (the batch size) times too large: "
+                        f"backward is the gradient of the batch mean, so divide by the "
+                        f"batch size.")
         else:
             message += _factor_hint(c, batch, "the gradient")
         result.add("backward values", False, message)
@@ -699,7 +756,8 @@ def _check_loss(result, student, reference, y, yhat):
         result.add("gradcheck", False, _error("gradcheck", exc))
         return
     if not gc.passed:
-        result.add("gradcheck", False, f"finite differences of mean(forward) disagree with backward: "
+        result.add("gradcheck", False,
+                   f"finite differences of mean(forward) disagree with backward: "
                    f"relative error {gc.max_error:.2e} (tolerance {gc.tolerance:.0e})")
         return
     result.add("gradcheck", True, f"largest relative error {gc.max_error:.1e}")
@@ -720,36 +778,42 @@ def check_value(answer, expected, rtol=RTOL, name=""):
     try:
         _check_value(result, check, answer, expected, rtol)
     except Exception as exc:        # noqa: BLE001
-        result.add(check, False, f"the checker itself failed: {type(exc).__name__}: {exc}")
+        result.add(check, False,
+                   f"the checker itself failed: {type(exc).__name__}: {exc}")
     return _finish(result)
 
 
 def _check_value(result, check, answer, expected, rtol):
     if answer is None or answer is Ellipsis:
         result.not_answered = True
-        result.add(check, False, "put your answer in place of None (or ...) and run this cell again")
+        result.add(check, False,
+                   "put your answer in place of None (or ...) and run this cell again")
         return
     expected = np.asarray(expected, dtype=np.float64)
     got = _as_array(answer)
     if got is None or got.dtype.kind not in "fiub":
-        result.add(check, False, f"expected a number, got {type(answer).__name__} {answer!r:.60}")
+        result.add(check, False,
+                   f"expected a number, got {type(answer).__name__} {answer!r:.60}")
         return
     if got.shape != expected.shape:
         if got.size == expected.size == 1:
             got = got.reshape(expected.shape)
         else:
-            result.add(check, False, f"expected shape {_shape(expected.shape)}, got {_shape(got.shape)}")
+            result.add(check, False, f"expected shape {_shape(expected.shape)}, "
+                       f"got {_shape(got.shape)}")
             return
     if np.allclose(got, expected, rtol=rtol, atol=1e-12):
         result.add(check, True, _fmt(float(got)) if got.ndim == 0 else "")
         return
     if got.ndim == 0:
         diff = abs(float(got) - float(expected))
-        message = f"{_fmt(float(got))} is not the expected value (difference {_fmt(diff)})"
+        message = (f"{_fmt(float(got))} is not the expected value "
+                   f"(difference {_fmt(diff)})")
     else:
         message = f"not the expected values: {_largest_difference(got, expected)}"
     if np.allclose(got, -expected, rtol=rtol, atol=1e-12):
         message += "; check the sign"
-    elif float(np.max(np.abs(got - expected) / np.maximum(np.abs(expected), 1e-300))) < 1e-3:
+    elif float(np.max(np.abs(got - expected)
+                      / np.maximum(np.abs(expected), 1e-300))) < 1e-3:
         message += "; close: keep more digits (compute it, do not round)"
     result.add(check, False, message)

@@ -3,7 +3,8 @@
 For a module, a random ``delta`` defines the scalar ``f = sum(forward(X) * delta)``:
 its gradient w.r.t. ``X`` must equal ``backward_delta(X, delta)`` and its gradient
 w.r.t. each parameter what ``backward_update_gradient`` accumulates.
-For a loss, ``f = mean(forward(y, yhat))`` and its gradient must equal ``backward(y, yhat)``.
+For a loss, ``f = mean(forward(y, yhat))`` and its gradient must equal
+``backward(y, yhat)``.
 """
 import copy
 from dataclasses import dataclass, field
@@ -16,7 +17,24 @@ from .module import Loss
 
 @dataclass
 class GradcheckResult:
-    """``max_error``: the largest relative error; ``errors``: one per checked gradient."""
+    """What :func:`gradcheck` found. True when the check passed; ``print`` it for
+    a report.
+
+    Attributes
+    ----------
+    max_error : float
+        The largest relative error over the checked gradients.
+    errors : dict[str, float]
+        The relative error of each checked gradient: ``"input"`` (from
+        ``backward_delta``) and one per parameter (``"W"``, ``"0.b"``, ...), or
+        ``"yhat"`` for a loss.
+    tolerance : float
+        The check passes when ``max_error`` is below it.
+    name : str
+        The checked module or loss, as its ``repr``.
+    passed : bool
+        ``max_error < tolerance`` (read-only; also ``bool(result)``).
+    """
 
     max_error: float
     errors: dict = field(default_factory=dict)
@@ -31,8 +49,14 @@ class GradcheckResult:
         return self.passed
 
     def report(self):
-        lines = [f"gradcheck of {self.name}: {'passed' if self.passed else 'FAILED'}"
-                 f" (largest relative error {self.max_error:.2e}, tolerance {self.tolerance:.0e})"]
+        """The text that ``print(result)`` shows: one line per checked gradient."""
+        head = f"gradcheck of {self.name}: {'passed' if self.passed else 'FAILED'}"
+        errors = (f"(largest relative error {self.max_error:.2e},"
+                  f" tolerance {self.tolerance:.0e})")
+        # A long module name puts the figures on a line of their own: the book's
+        # column fits 88 characters.
+        fits = len(head) + 1 + len(errors) <= 88
+        lines = [f"{head} {errors}"] if fits else [head, f"  {errors}"]
         for what, err in self.errors.items():
             mark = "ok " if err < self.tolerance else "BAD"
             lines.append(f"  {mark} d/d{what:<8} relative error {err:.2e}")
@@ -53,7 +77,8 @@ def relative_error(a, b):
 
 
 def numerical_gradient(f, x, h=1e-6, max_checks=None, rng=None):
-    """Central differences of the scalar ``f()`` w.r.t. the array ``x`` (changed in place, then restored).
+    """Central differences of the scalar ``f()`` w.r.t. the array ``x``
+    (changed in place, then restored).
 
     With ``max_checks``, only that many randomly chosen coordinates are
     perturbed; the returned mask says which.
@@ -96,7 +121,9 @@ def gradcheck(obj, *inputs, h=1e-6, tolerance=1e-6, max_checks=400, rng=0):
             y = y.astype(np.float64)
         yhat = np.array(yhat, dtype=np.float64)
         analytic = obj.backward(y, yhat)
-        numeric, mask = numerical_gradient(lambda: obj.forward(y, yhat).mean(), yhat, h, max_checks, rng)
+        numeric, mask = numerical_gradient(
+            lambda: obj.forward(y, yhat).mean(), yhat, h, max_checks, rng
+        )
         err = relative_error(analytic[mask], numeric[mask])
         return GradcheckResult(err, {"yhat": err}, tolerance, repr(obj))
 
@@ -114,7 +141,8 @@ def gradcheck(obj, *inputs, h=1e-6, tolerance=1e-6, max_checks=400, rng=0):
     analytic = module.backward_delta(X, delta)
     if np.shape(analytic) != X.shape:
         raise ValueError(
-            f"gradcheck: {module!r}.backward_delta returned shape {np.shape(analytic)}, "
+            f"gradcheck: {module!r}.backward_delta returned shape "
+            f"{np.shape(analytic)}, "
             f"expected the input's shape {X.shape}"
         )
     numeric, mask = numerical_gradient(f, X, h, max_checks, rng)

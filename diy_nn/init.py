@@ -28,7 +28,8 @@ def init_weights(shape, fan_in, fan_out, init="default", rng=None, dtype=np.floa
 
     - ``"default"``: uniform on [-1/sqrt(fan_in), 1/sqrt(fan_in)], PyTorch's default
       for ``nn.Linear`` and ``nn.Conv1d``;
-    - ``"xavier"`` (Glorot): uniform on [-a, a], a = sqrt(6 / (fan_in + fan_out)), for tanh and sigmoid;
+    - ``"xavier"`` (Glorot): uniform on [-a, a], a = sqrt(6 / (fan_in + fan_out)),
+      for tanh and sigmoid;
     - ``"he"`` (Kaiming): normal with standard deviation sqrt(2 / fan_in), for ReLU;
     - ``"zeros"``: all zeros (a bad idea for hidden layers: every unit stays the same).
     """
@@ -51,7 +52,8 @@ def init_weights(shape, fan_in, fan_out, init="default", rng=None, dtype=np.floa
 
 
 def init_bias(shape, fan_in, init="default", rng=None, dtype=np.float32):
-    """Draw a bias: uniform on [-1/sqrt(fan_in), 1/sqrt(fan_in)] for ``"default"``, else zeros."""
+    """Draw a bias: uniform on [-1/sqrt(fan_in), 1/sqrt(fan_in)] for
+    ``"default"``, else zeros."""
     if init == "default":
         bound = 1.0 / np.sqrt(fan_in)
         return get_rng(rng).uniform(-bound, bound, size=shape).astype(dtype)

@@ -8,7 +8,8 @@ from .module import Module
 
 
 class Linear(Module):
-    """``(batch, input) -> (batch, output)``: ``X @ W + b`` (chapter "Linear", equation (1)).
+    """``(batch, input) -> (batch, output)``: ``X @ W + b``
+    (chapter "Linear", equation (1)).
 
     Parameters ``W`` of shape ``(input, output)`` and ``b`` of shape ``(output,)``.
 
@@ -22,14 +23,18 @@ class Linear(Module):
         super().__init__()
         self.input, self.output, self.bias = int(input), int(output), bias
         dtype = resolve_dtype(dtype)
-        rng = get_rng(rng)  # one stream for W and b: an int seed must not restart it for b
-        self._parameters["W"] = init_weights((input, output), input, output, init, rng, dtype)
+        # One stream for W and b: an int seed must not restart it for b.
+        rng = get_rng(rng)
+        self._parameters["W"] = init_weights(
+            (input, output), input, output, init, rng, dtype
+        )
         if bias:
             self._parameters["b"] = init_bias((output,), input, init, rng, dtype)
         self._gradient = {k: np.zeros_like(v) for k, v in self._parameters.items()}
 
     def __repr__(self):
-        return f"Linear({self.input}, {self.output}{'' if self.bias else ', bias=False'})"
+        return (f"Linear({self.input}, {self.output}"
+                f"{'' if self.bias else ', bias=False'})")
 
     def _check(self, X, finite=True):
         X = check_array(repr(self), X, ("batch", self.input), finite)
@@ -37,6 +42,7 @@ class Linear(Module):
         return X if X.dtype == W.dtype else X.astype(W.dtype)
 
     def forward(self, X):
+        """``(batch, input) -> (batch, output)``: ``X @ W + b`` (equation (1))."""
         X = self._check(X)
         out = X @ self._parameters["W"]
         if self.bias:
@@ -44,6 +50,9 @@ class Linear(Module):
         return out
 
     def backward_update_gradient(self, input, delta):
+        """Add ``X^T delta`` to dL/dW and the column sums of ``delta`` to dL/db
+        (equation (2)); ``input`` is ``(batch, input)``, ``delta`` ``(batch, output)``.
+        """
         # Equation (2): dL/dW = X^T delta, dL/db = sum of delta over the batch.
         # forward has looked for NaN in this input already: check the shape only.
         input = self._check(input, finite=False)
@@ -52,5 +61,7 @@ class Linear(Module):
             self._gradient["b"] += delta.sum(axis=0)
 
     def backward_delta(self, input, delta):
+        """dL/dX = ``delta @ W^T``: ``(batch, output) -> (batch, input)``
+        (equation (3))."""
         # Equation (3): dL/dX = delta W^T.
         return delta @ self._parameters["W"].T

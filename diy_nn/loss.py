@@ -19,17 +19,20 @@ def _as_float(name, yhat):
 
 
 def _check_targets(name, y):
-    """Raise :class:`NonFiniteInputError` when the targets ``y`` hold a NaN (a data problem,
-    which training would otherwise report as divergence)."""
-    if y.dtype.kind == "f" and y.size and np.isnan(y.min()):  # min propagates NaN: one cheap pass
+    """Raise :class:`NonFiniteInputError` when the targets ``y`` hold a NaN (a data
+    problem, which training would otherwise report as divergence)."""
+    # min propagates NaN: one cheap pass
+    if y.dtype.kind == "f" and y.size and np.isnan(y.min()):
         where = tuple(int(i) for i in np.argwhere(np.isnan(y))[0])
         raise NonFiniteInputError(
-            f"{name}: the targets y contain NaN (first at index {where}); expected finite numbers"
+            f"{name}: the targets y contain NaN (first at index {where}); "
+            "expected finite numbers"
         )
 
 
 def _same_shape(name, y, yhat):
-    """``y`` and ``yhat`` as arrays of the same shape, or a ValueError that says what differs."""
+    """``y`` and ``yhat`` as arrays of the same shape, or a ValueError that says
+    what differs."""
     yhat = _as_float(name, yhat)
     y = np.asarray(y)
     _check_targets(name, y)
@@ -37,7 +40,8 @@ def _same_shape(name, y, yhat):
         hint = ""
         if y.shape == yhat.shape[:1] or yhat.shape == y.shape[:1]:
             hint = (" (one is (batch,) and the other (batch, 1): reshape the first with"
-                    " .reshape(-1, 1); NumPy would otherwise broadcast to (batch, batch))")
+                    " .reshape(-1, 1); NumPy would otherwise broadcast to"
+                    " (batch, batch))")
         raise ValueError(
             f"{name}: y and yhat must have the same shape, got y {shape_str(y.shape)} "
             f"and yhat {shape_str(yhat.shape)}{hint}"
@@ -51,22 +55,26 @@ def _per_example(values):
 
 
 class MSELoss(Loss):
-    """Squared error: per example ``||y - yhat||^2`` (chapter "Linear", equation (4));
-    ``backward`` gives ``2 (yhat - y) / batch``, the gradient of the batch mean (equation (5))."""
+    """Squared error, for regression: ``y`` and ``yhat`` of the same shape
+    ``(batch, ...)`` (chapter "Linear", equations (4) and (5))."""
 
     def forward(self, y, yhat):
+        """``||y - yhat||^2`` per example, shape ``(batch,)`` (equation (4))."""
         y, yhat = _same_shape("MSELoss", y, yhat)
         return _per_example((y - yhat) ** 2)
 
     def backward(self, y, yhat):
+        """``2 (yhat - y) / batch``, the gradient of the batch mean (equation (5));
+        the shape of ``yhat``."""
         y, yhat = _same_shape("MSELoss", y, yhat)
         return 2 * (yhat - y) / len(yhat)
 
 
 class BCELoss(Loss):
-    """Binary cross-entropy on probabilities ``yhat`` in [0, 1], targets ``y`` in [0, 1].
+    """Binary cross-entropy on probabilities ``yhat`` in [0, 1], targets ``y``
+    in [0, 1].
 
-    Per example ``-sum(y log(yhat) + (1 - y) log(1 - yhat))``, each log clipped
+    ``y`` and ``yhat`` have the same shape ``(batch, ...)``. Each log is clipped
     at -100 as PyTorch does, so that ``yhat`` of exactly 0 or 1 gives a finite
     loss and a finite gradient (zero where the log is clipped).
     """
@@ -77,16 +85,20 @@ class BCELoss(Loss):
         y, yhat = _same_shape("BCELoss", y, yhat)
         if yhat.min() < 0 or yhat.max() > 1:
             raise ValueError(
-                f"BCELoss: expected yhat to be probabilities in [0, 1], got values from "
-                f"{yhat.min():.3g} to {yhat.max():.3g} (put a Sigmoid before the loss)"
+                f"BCELoss: expected yhat to be probabilities in [0, 1], "
+                f"got values from {yhat.min():.3g} to {yhat.max():.3g} "
+                f"(put a Sigmoid before the loss)"
             )
         if y.min() < 0 or y.max() > 1:
             raise ValueError(
-                f"BCELoss: expected targets y in [0, 1], got values from {y.min():.3g} to {y.max():.3g}"
+                f"BCELoss: expected targets y in [0, 1], "
+                f"got values from {y.min():.3g} to {y.max():.3g}"
             )
         return y, yhat
 
     def forward(self, y, yhat):
+        """``-sum(y log(yhat) + (1 - y) log(1 - yhat))`` per example, shape
+        ``(batch,)``."""
         y, yhat = self._check(y, yhat)
         with np.errstate(divide="ignore"):
             log_p = np.maximum(np.log(yhat), self.LOG_MIN)
@@ -94,6 +106,8 @@ class BCELoss(Loss):
         return -_per_example(y * log_p + (1 - y) * log_q)
 
     def backward(self, y, yhat):
+        """``(-y / yhat + (1 - y) / (1 - yhat)) / batch`` (each term 0 where its log
+        is clipped); the shape of ``yhat``."""
         y, yhat = self._check(y, yhat)
         q = 1 - yhat
         threshold = np.exp(self.LOG_MIN)
@@ -107,8 +121,7 @@ class CELoss(Loss):
     """Cross-entropy on logits (log-softmax fused in, stable for logits of any size).
 
     ``yhat``: logits ``(batch, C)``. ``y``: class indices ``(batch,)`` in 0..C-1,
-    or one-hot (or any probability) rows ``(batch, C)``. Per example
-    ``logsumexp(z) - <y, z>``; gradient ``(softmax(z) - y) / batch``
+    or one-hot (or any probability) rows ``(batch, C)``
     (chapter "Multi-class", equations (4), (5) and (7)).
     """
 
@@ -116,7 +129,8 @@ class CELoss(Loss):
         yhat = _as_float("CELoss", yhat)
         if yhat.ndim != 2:
             raise ValueError(
-                f"CELoss: expected logits yhat of shape (batch, classes), got {shape_str(yhat.shape)}"
+                f"CELoss: expected logits yhat of shape (batch, classes), "
+                f"got {shape_str(yhat.shape)}"
             )
         y = np.asarray(y)
         _check_targets("CELoss", y)
@@ -125,11 +139,13 @@ class CELoss(Loss):
             return y.astype(yhat.dtype, copy=False), yhat
         if y.shape != (batch,):
             raise ValueError(
-                f"CELoss: expected y as class indices of shape ({batch},) or one-hot of shape "
-                f"({batch}, {classes}), got {shape_str(y.shape)}"
+                f"CELoss: expected y as class indices of shape ({batch},) "
+                f"or one-hot of shape ({batch}, {classes}), got {shape_str(y.shape)}"
             )
         if y.dtype.kind == "f" and not np.array_equal(y, np.round(y)):
-            raise ValueError("CELoss: expected integer class indices in y, got non-integer values")
+            raise ValueError(
+                "CELoss: expected integer class indices in y, got non-integer values"
+            )
         if len(y) and (y.min() < 0 or y.max() >= classes):
             raise ValueError(
                 f"CELoss: expected class indices in 0..{classes - 1}, got values from "
@@ -141,10 +157,14 @@ class CELoss(Loss):
         return one_hot, yhat
 
     def forward(self, y, yhat):
+        """``logsumexp(z) - <y, z>`` per example, for a row ``z`` of logits and its
+        one-hot row ``y``; shape ``(batch,)``."""
         y, yhat = self._check(y, yhat)
         return -(y * log_softmax(yhat)).sum(axis=1)
 
     def backward(self, y, yhat):
+        """``(softmax(z) - y) / batch``, with ``y`` as one-hot rows (equation (7));
+        the shape of ``yhat``."""
         y, yhat = self._check(y, yhat)
         # softmax(z) - y is exact when each row of y sums to 1; the general form
         # keeps soft or unnormalised targets right too.
@@ -152,8 +172,8 @@ class CELoss(Loss):
 
 
 class HingeLoss(Loss):
-    """Hinge loss for labels in {-1, +1}: per example ``sum(max(0, 1 - y * yhat))``
-    (chapter "Multi-class", equation (8)).
+    """Hinge loss on scores ``yhat`` ``(batch, ...)``, with labels ``y`` in {-1, +1}
+    of the same shape (chapter "Multi-class", equation (8)).
 
     With several outputs it is the one-against-all hinge: ``y = 2 * one_hot - 1``.
     """
@@ -169,9 +189,11 @@ class HingeLoss(Loss):
         return y, yhat
 
     def forward(self, y, yhat):
+        """``sum(max(0, 1 - y * yhat))`` per example, shape ``(batch,)``."""
         y, yhat = self._check(y, yhat)
         return _per_example(np.maximum(0, 1 - y * yhat))
 
     def backward(self, y, yhat):
+        """``-y / batch`` where ``y * yhat < 1``, else 0; the shape of ``yhat``."""
         y, yhat = self._check(y, yhat)
         return np.where(y * yhat < 1, -y, 0).astype(yhat.dtype) / len(yhat)

@@ -42,14 +42,18 @@ class Module:
         raise NotImplementedError(f"{type(self).__name__}.forward is not written yet")
 
     def backward_update_gradient(self, input, delta):
-        """Add dL/dparameters, from the module's ``input`` and ``delta`` = dL/doutput, into ``_gradient``.
+        """Add dL/dparameters, from the module's ``input`` and ``delta`` = dL/doutput,
+        into ``_gradient``.
 
         Modules without parameters have nothing to add.
         """
 
     def backward_delta(self, input, delta):
-        """Return dL/dinput (the shape of ``input``) from ``input`` and ``delta`` = dL/doutput."""
-        raise NotImplementedError(f"{type(self).__name__}.backward_delta is not written yet")
+        """Return dL/dinput (the shape of ``input``) from ``input`` and
+        ``delta`` = dL/doutput."""
+        raise NotImplementedError(
+            f"{type(self).__name__}.backward_delta is not written yet"
+        )
 
     def children(self):
         """The modules this one is made of (none for a single layer)."""
@@ -63,7 +67,8 @@ class Module:
             child.zero_grad()
 
     def update_parameters(self, gradient_step=1e-3):
-        """One step of gradient descent: ``p -= gradient_step * grad`` for every parameter."""
+        """One step of gradient descent: ``p -= gradient_step * grad`` for every
+        parameter."""
         for p, g in self.parameters():
             p -= gradient_step * g
 
@@ -75,7 +80,8 @@ class Module:
             yield from child.parameters()
 
     def named_parameters(self, prefix=""):
-        """Yield (name, parameter, gradient) triples; children's names are prefixed by their index."""
+        """Yield (name, parameter, gradient) triples; children's names are
+        prefixed by their index."""
         for name, p in self._parameters.items():
             yield prefix + name, p, self._gradient[name]
         for i, child in enumerate(self.children()):
@@ -86,7 +92,8 @@ class Module:
         return sum(p.size for p, _ in self.parameters())
 
     def astype(self, dtype):
-        """Convert parameters and gradients to ``dtype`` in place; returns the module."""
+        """Convert parameters and gradients to ``dtype`` in place;
+        returns the module."""
         dtype = resolve_dtype(dtype)
         for name in self._parameters:
             self._parameters[name] = self._parameters[name].astype(dtype, copy=False)
@@ -96,7 +103,8 @@ class Module:
         return self
 
     def train(self, mode=True):
-        """Switch to training mode (or evaluation mode with ``mode=False``); returns the module."""
+        """Switch to training mode (or evaluation mode with ``mode=False``);
+        returns the module."""
         self.training = mode
         for child in self.children():
             child.train(mode)

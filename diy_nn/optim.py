@@ -19,12 +19,14 @@ def _all_finite(arrays):
     # NaN or an inf makes it non-finite. So can huge finite values (it overflows):
     # only then do we look element by element.
     with np.errstate(over="ignore"):
-        return all(math.isfinite(a.reshape(-1) @ a.reshape(-1)) or bool(np.isfinite(a).all())
+        return all(math.isfinite(a.reshape(-1) @ a.reshape(-1))
+                   or bool(np.isfinite(a).all())
                    for a in arrays)
 
 
 class GradientDescent:
-    """``p -= lr * g``: the course's ``update_parameters`` (chapter "Sequential", equation (4))."""
+    """``p -= lr * g``: the course's ``update_parameters``
+    (chapter "Sequential", equation (4))."""
 
     def update(self, net, lr):
         net.update_parameters(lr)
@@ -59,7 +61,8 @@ class Adam:
     (chapter "Sequential", equations (8) to (10)).
 
     ``m = b1 m + (1 - b1) g``, ``v = b2 v + (1 - b2) g^2``,
-    ``p -= lr * m_hat / (sqrt(v_hat) + eps)`` with ``m_hat = m / (1 - b1^t)``, ``v_hat = v / (1 - b2^t)``.
+    ``p -= lr * m_hat / (sqrt(v_hat) + eps)`` with ``m_hat = m / (1 - b1^t)``,
+    ``v_hat = v / (1 - b2^t)``.
     """
 
     def __init__(self, beta1=0.9, beta2=0.999, eps=1e-8):
@@ -90,13 +93,16 @@ RULES = {"sgd": GradientDescent, "momentum": Momentum, "adam": Adam}
 
 
 def make_rule(rule):
-    """An update rule from its name (``"sgd"``, ``"momentum"``, ``"adam"``) or itself."""
+    """An update rule from its name (``"sgd"``, ``"momentum"``, ``"adam"``)
+    or itself."""
     if isinstance(rule, str):
         if rule not in RULES:
             raise ValueError(f"Optim: expected rule in {sorted(RULES)}, got {rule!r}")
         return RULES[rule]()
     if not hasattr(rule, "update"):
-        raise TypeError(f"Optim: an update rule needs an update(net, lr) method, got {rule!r}")
+        raise TypeError(
+            f"Optim: an update rule needs an update(net, lr) method, got {rule!r}"
+        )
     return rule
 
 
@@ -121,7 +127,8 @@ class Optim:
         )
 
     def step(self, batch_x, batch_y):
-        """Forward, loss, backward and update on one batch; returns the batch's mean loss.
+        """Forward, loss, backward and update on one batch; returns the batch's
+        mean loss.
 
         Raises :class:`~diy_nn.errors.DivergenceError` when the loss is NaN or infinite.
         """
@@ -131,7 +138,8 @@ class Optim:
             return self._step(batch_x, batch_y)
 
     def check_parameters(self):
-        """Raise :class:`~diy_nn.errors.DivergenceError` if a parameter is NaN or infinite."""
+        """Raise :class:`~diy_nn.errors.DivergenceError` if a parameter is NaN or
+        infinite."""
         if not _all_finite(p for p, _ in self.net.parameters()):
             raise self._diverged("a parameter became NaN or infinite")
 
@@ -184,7 +192,8 @@ def evaluate(net, loss, X, Y, metric=None, batch_size=4096):
     was_training = net.training
     net.eval()
     try:
-        outputs = [net.forward(X[i:i + batch_size]) for i in range(0, len(X), batch_size)]
+        outputs = [net.forward(X[i:i + batch_size])
+                   for i in range(0, len(X), batch_size)]
     finally:
         net.train(was_training)
     yhat = np.concatenate(outputs)
@@ -197,12 +206,15 @@ def _metric(metric):
         return metric
     if metric == "accuracy":
         return accuracy
-    raise ValueError(f"SGD: expected metric None, 'accuracy' or a function f(y, yhat), got {metric!r}")
+    raise ValueError(
+        f"SGD: expected metric None, 'accuracy' or a function f(y, yhat), "
+        f"got {metric!r}"
+    )
 
 
-def SGD(net, loss, X, Y, batch_size=32, epochs=10, eps=1e-3, rule="sgd", weight_decay=0.0,
-        validation_data=None, metric=None, iterations=None, shuffle=True, rng=None,
-        progress=True, optim=None):
+def SGD(net, loss, X, Y, batch_size=32, epochs=10, eps=1e-3, rule="sgd",
+        weight_decay=0.0, validation_data=None, metric=None, iterations=None,
+        shuffle=True, rng=None, progress=True, optim=None):
     """Mini-batch training of ``net`` on ``(X, Y)``; returns a :class:`History`.
 
     Each epoch visits every example once, in shuffled batches of ``batch_size``
@@ -213,13 +225,15 @@ def SGD(net, loss, X, Y, batch_size=32, epochs=10, eps=1e-3, rule="sgd", weight_
     ``progress`` shows a bar (tqdm, when installed). Pass ``optim`` to go on with
     an existing :class:`Optim` (and its momentum or Adam state).
 
-    Raises :class:`~diy_nn.errors.DivergenceError` (with ``.history``) when the loss turns NaN or infinite.
+    Raises :class:`~diy_nn.errors.DivergenceError` (with ``.history``) when the
+    loss turns NaN or infinite.
     """
     from .data import minibatches
     from .init import get_rng
 
     X, Y = np.asarray(X), np.asarray(Y)
-    rng = get_rng(rng)  # one generator for the whole run: an int seed must not repeat each epoch's order
+    # One generator for the whole run: an int seed must not repeat each epoch's order.
+    rng = get_rng(rng)
     if len(X) != len(Y):
         raise ValueError(f"SGD: X has {len(X)} examples but Y has {len(Y)}")
     optim = optim or Optim(net, loss, eps, rule, weight_decay)
@@ -256,7 +270,9 @@ def SGD(net, loss, X, Y, batch_size=32, epochs=10, eps=1e-3, rule="sgd", weight_
             if metric:
                 history[name].append(score / seen)
             if validation_data is not None:
-                val_loss, val_score = evaluate(net, loss, *validation_data, metric=metric)
+                val_loss, val_score = evaluate(
+                    net, loss, *validation_data, metric=metric
+                )
                 history["val_loss"].append(val_loss)
                 if metric:
                     history["val_" + name].append(val_score)

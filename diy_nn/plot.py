@@ -17,13 +17,17 @@ def _axes(ax, figsize=(5, 4)):
 
 def plot_history(history, keys=("loss", "val_loss"), x="epoch", ax=None, title=None,
                  ylabel=None, logy=False, label_prefix=""):
-    """Curves of ``history[key]`` against epochs (``x="epoch"``) or seconds (``x="time"``)."""
+    """Curves of ``history[key]`` against epochs (``x="epoch"``) or seconds
+    (``x="time"``)."""
     ax = _axes(ax)
     for key in keys:
         if key in history:
-            ax.plot(history[x], history[key], label=label_prefix + key.replace("_", " "))
+            ax.plot(history[x], history[key],
+                    label=label_prefix + key.replace("_", " "))
     ax.set_xlabel("epoch" if x == "epoch" else "wall time (s)")
-    ax.set_ylabel(ylabel or ", ".join(k.replace("_", " ") for k in keys if k in history))
+    ax.set_ylabel(
+        ylabel or ", ".join(k.replace("_", " ") for k in keys if k in history)
+    )
     if logy:
         ax.set_yscale("log")
     if title:
@@ -33,22 +37,26 @@ def plot_history(history, keys=("loss", "val_loss"), x="epoch", ax=None, title=N
     return ax
 
 
-def plot_decision_boundary(net, X, y, ax=None, title=None, resolution=200, threshold=0.5,
-                           margin=0.5):
-    """The points ``X (n, 2)`` coloured by class ``y``, over the regions ``net`` assigns to each class."""
+def plot_decision_boundary(net, X, y, ax=None, title=None, resolution=200,
+                           threshold=0.5, margin=0.5):
+    """The points ``X (n, 2)`` coloured by class ``y``, over the regions ``net``
+    assigns to each class."""
     ax = _axes(ax)
     X = np.asarray(X)
     lo, hi = X.min(axis=0) - margin, X.max(axis=0) + margin
-    xx, yy = np.meshgrid(np.linspace(lo[0], hi[0], resolution), np.linspace(lo[1], hi[1], resolution))
+    xx, yy = np.meshgrid(np.linspace(lo[0], hi[0], resolution),
+                         np.linspace(lo[1], hi[1], resolution))
     grid = np.c_[xx.ravel(), yy.ravel()].astype(X.dtype)
     was_training = net.training
     net.eval()
     zz = predicted_classes(net.forward(grid), threshold).reshape(xx.shape)
     net.train(was_training)
-    ax.contourf(xx, yy, zz, alpha=0.25, cmap="coolwarm", levels=np.arange(zz.max() + 2) - 0.5)
+    ax.contourf(xx, yy, zz, alpha=0.25, cmap="coolwarm",
+                levels=np.arange(zz.max() + 2) - 0.5)
     y = np.asarray(y).reshape(len(y))
     for c, marker in zip(np.unique(y), "o^sDv*"):
-        ax.scatter(*X[y == c].T, s=12, marker=marker, label=f"class {c:g}", edgecolor="k", linewidth=0.3)
+        ax.scatter(*X[y == c].T, s=12, marker=marker, label=f"class {c:g}",
+                   edgecolor="k", linewidth=0.3)
     ax.set_xlabel("$x_1$")
     ax.set_ylabel("$x_2$")
     if title:
@@ -57,8 +65,10 @@ def plot_decision_boundary(net, X, y, ax=None, title=None, resolution=200, thres
     return ax
 
 
-def plot_confusion_matrix(y_true, y_pred, labels=None, ax=None, title=None, normalize=None):
-    """The confusion matrix of class indices ``y_true`` against ``y_pred`` (scikit-learn's display).
+def plot_confusion_matrix(y_true, y_pred, labels=None, ax=None, title=None,
+                          normalize=None):
+    """The confusion matrix of class indices ``y_true`` against ``y_pred``
+    (scikit-learn's display).
 
     Row ``i``, column ``j``: how many examples of class ``i`` were predicted as ``j``
     (a fraction of the row with ``normalize="true"``).
@@ -67,8 +77,9 @@ def plot_confusion_matrix(y_true, y_pred, labels=None, ax=None, title=None, norm
 
     ax = _axes(ax, figsize=(5, 5))
     ConfusionMatrixDisplay.from_predictions(
-        np.asarray(y_true), np.asarray(y_pred), display_labels=labels, ax=ax, colorbar=False,
-        cmap="Blues", normalize=normalize, values_format=".2f" if normalize else "d",
+        np.asarray(y_true), np.asarray(y_pred), display_labels=labels, ax=ax,
+        colorbar=False, cmap="Blues", normalize=normalize,
+        values_format=".2f" if normalize else "d",
     )
     ax.set_xlabel("predicted class")
     ax.set_ylabel("true class")
@@ -77,8 +88,10 @@ def plot_confusion_matrix(y_true, y_pred, labels=None, ax=None, title=None, norm
     return ax
 
 
-def plot_images(images, titles=None, ncols=8, axes=None, cmap="gray_r", suptitle=None, size=1.3):
-    """A grid of images: ``(n, h, w)``, ``(n, h, w, 1)``, or flat ``(n, h * w)`` with square images."""
+def plot_images(images, titles=None, ncols=8, axes=None, cmap="gray_r", suptitle=None,
+                size=1.3):
+    """A grid of images: ``(n, h, w)``, ``(n, h, w, 1)``, or flat ``(n, h * w)``
+    with square images."""
     images = np.asarray(images)
     n = len(images)
     if images.ndim == 2:
@@ -89,7 +102,8 @@ def plot_images(images, titles=None, ncols=8, axes=None, cmap="gray_r", suptitle
     if axes is None:
         nrows = -(-n // ncols)
         height = size * nrows + 0.3 * (titles is not None)
-        fig, axes = plt.subplots(nrows, ncols, figsize=(size * ncols, height), squeeze=False)
+        fig, axes = plt.subplots(nrows, ncols, figsize=(size * ncols, height),
+                                 squeeze=False)
     axes = np.asarray(axes).reshape(-1)
     for i, ax in enumerate(axes):
         ax.axis("off")
@@ -103,10 +117,12 @@ def plot_images(images, titles=None, ncols=8, axes=None, cmap="gray_r", suptitle
 
 
 def plot_probabilities(probabilities, true=None, labels=None, ax=None, title=None):
-    """Bars of predicted class probabilities; the true class in green, a wrong prediction in red."""
+    """Bars of predicted class probabilities; the true class in green, a wrong
+    prediction in red."""
     ax = _axes(ax, figsize=(4, 3))
     p = np.asarray(probabilities).reshape(-1)
-    labels = [str(k) for k in range(len(p))] if labels is None else [str(k) for k in labels]
+    labels = ([str(k) for k in range(len(p))] if labels is None
+              else [str(k) for k in labels])
     colours = ["tab:gray"] * len(p)
     predicted = int(p.argmax())
     if true is not None and predicted != int(true):

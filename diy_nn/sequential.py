@@ -5,6 +5,7 @@ from .module import Module
 class Sequential(Module):
     """``Sequential(m1, m2, ...)``: the output of each module is the input of the next.
 
+    It maps the input shape of ``m1`` to the output shape of the last module.
     ``forward`` keeps the input of every module, which the backward pass needs
     (chapter "Sequential", equation (1)). ``backward(delta)`` then runs both
     halves of backpropagation in reverse order (equations (2) and (3)) and
@@ -22,9 +23,12 @@ class Sequential(Module):
         self._last_delta = None
 
     def append(self, module):
-        """Add ``module`` at the end; returns the Sequential, so calls can be chained."""
+        """Add ``module`` at the end; returns the Sequential, so calls can be
+        chained."""
         if not isinstance(module, Module):
-            raise TypeError(f"Sequential: expected a Module, got {type(module).__name__}")
+            raise TypeError(
+                f"Sequential: expected a Module, got {type(module).__name__}"
+            )
         self.modules.append(module)
         return self
 
@@ -47,6 +51,8 @@ class Sequential(Module):
         return self.modules
 
     def forward(self, X):
+        """The output of the last module; keeps the input of every module for the
+        backward pass."""
         inputs = []
         for m in self.modules:
             inputs.append(X)
@@ -59,12 +65,16 @@ class Sequential(Module):
         """Backpropagate ``delta`` = dL/doutput of the last ``forward``.
 
         Accumulates every module's parameter gradient and returns dL/dinput.
-        With ``input_gradient=False`` (what training uses: nothing needs dL/dinput)
-        the first module's ``backward_delta`` is skipped and None is returned;
-        for a first ``Linear`` layer that saves a third of the backward pass.
+
+        With ``input_gradient=False``, ``backward`` returns None and skips the
+        first module's ``backward_delta``, whose result nobody uses in training.
+        For a first ``Linear`` layer this skips the product ``delta @ W^T``, half
+        of that layer's backward computation.
         """
         if self._inputs is None:
-            raise RuntimeError("Sequential.backward: call forward first; backward needs its inputs")
+            raise RuntimeError(
+                "Sequential.backward: call forward first; backward needs its inputs"
+            )
         for i in range(len(self.modules) - 1, -1, -1):
             m, X = self.modules[i], self._inputs[i]
             m.backward_update_gradient(X, delta)
@@ -80,10 +90,16 @@ class Sequential(Module):
             self.forward(input)
 
     def backward_update_gradient(self, input, delta):
+        """For a Sequential inside another: run :meth:`backward` from ``delta``,
+        which accumulates the parameter gradients of every module, and keep
+        dL/dinput for the :meth:`backward_delta` call that follows."""
         self._ensure_forward(input)
         self._last_delta = (delta, self.backward(delta))
 
     def backward_delta(self, input, delta):
+        """dL/dinput, the shape of ``input``: the one :meth:`backward_update_gradient`
+        computed for the same ``input`` and ``delta``, else a pass through every
+        module's ``backward_delta`` (parameter gradients untouched)."""
         last = self._last_delta
         if last is not None and last[0] is delta and self._inputs[0] is input:
             return last[1]

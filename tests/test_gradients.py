@@ -203,3 +203,13 @@ def test_numerical_gradient_of_a_quadratic_is_exact_to_rounding():
 def test_relative_error_is_zero_for_two_zero_arrays_and_one_for_opposites():
     assert relative_error(np.zeros(3), np.zeros(3)) == 0.0
     assert relative_error(np.ones(3), -np.ones(3)) == pytest.approx(1.0)
+
+
+def test_gradcheck_report_keeps_its_lines_within_88_characters():
+    long_name = nn.Sequential(nn.Linear(4, 3, bias=False), nn.TanH(), nn.Linear(3, 2))
+    X = np.random.default_rng(0).standard_normal((5, 4))
+    for module in (nn.Linear(4, 3, bias=False), long_name):
+        report = nn.gradcheck(module, X).report()
+        assert report.startswith(f"gradcheck of {module!r}: passed")
+        assert "largest relative error" in report
+        assert max(len(line) for line in report.splitlines()) <= 88, report

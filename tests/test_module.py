@@ -1,5 +1,7 @@
 """The Module interface: calling, gradient accumulation, zero_grad, update_parameters,
 parameters(); and the defaults of the base classes."""
+from pathlib import Path
+
 import numpy as np
 import pytest
 
@@ -205,3 +207,17 @@ def test_loss_backward_is_the_gradient_of_the_batch_mean_so_it_shrinks_with_the_
 ], ids=str)
 def test_repr_shows_the_constructor_call(obj, text):
     assert repr(obj) == text
+
+
+def test_library_source_lines_fit_the_book_column():
+    # The book shows this code with literalinclude, and its column fits 88
+    # characters: a longer line is cut off on the website.
+    sources = sorted((Path(__file__).resolve().parents[1] / "diy_nn").glob("*.py"))
+    assert sources
+    too_long = [
+        f"diy_nn/{path.name}:{number} ({len(line)} characters)"
+        for path in sources
+        for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1)
+        if len(line) > 88
+    ]
+    assert not too_long, "lines longer than 88 characters:\n" + "\n".join(too_long)

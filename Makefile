@@ -33,7 +33,8 @@ nbval: $(STAMP)
 
 ## notebooks: re-execute every chapter and store its outputs and widget state
 notebooks: $(STAMP)
-	$(BIN)/jupyter nbconvert --to notebook --execute --inplace $(NOTEBOOKS)
+	# MPLBACKEND=Agg (as .ci/run sets it) would keep the figures out of the stored outputs.
+	env -u MPLBACKEND $(BIN)/jupyter nbconvert --to notebook --execute --inplace $(NOTEBOOKS)
 
 ## benchmark: diy_nn against PyTorch and a bare NumPy loop, one epoch of an MLP
 benchmark: $(VENV)/.oracle

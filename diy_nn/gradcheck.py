@@ -55,7 +55,7 @@ class GradcheckResult:
                   f" tolerance {self.tolerance:.0e})")
         # A long module name puts the figures on a line of their own: the book's
         # column fits 88 characters.
-        fits = len(head) + 1 + len(errors) <= 88
+        fits = len(head.splitlines()[-1]) + 1 + len(errors) <= 88
         lines = [f"{head} {errors}"] if fits else [head, f"  {errors}"]
         for what, err in self.errors.items():
             mark = "ok " if err < self.tolerance else "BAD"

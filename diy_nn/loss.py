@@ -3,7 +3,7 @@
 """
 import numpy as np
 
-from .activation import log_softmax, softmax
+from .activation import log_softmax
 from .errors import NonFiniteInputError, check_finite, shape_str
 from .module import Loss
 
@@ -159,16 +159,25 @@ class CELoss(Loss):
     def forward(self, y, yhat):
         """``logsumexp(z) - <y, z>`` per example, for a row ``z`` of logits and its
         one-hot row ``y``; shape ``(batch,)``."""
-        y, yhat = self._check(y, yhat)
-        return -(y * log_softmax(yhat)).sum(axis=1)
+        targets, logits = self._check(y, yhat)
+        log_p = log_softmax(logits)
+        # A training step calls backward on the same two arrays: it reuses these.
+        self._cache = (y, yhat, targets, log_p)
+        return -(targets * log_p).sum(axis=1)
 
     def backward(self, y, yhat):
         """``(softmax(z) - y) / batch``, with ``y`` as one-hot rows (equation (7));
         the shape of ``yhat``."""
-        y, yhat = self._check(y, yhat)
+        cache = getattr(self, "_cache", None)
+        if cache is not None and cache[0] is y and cache[1] is yhat:
+            targets, log_p = cache[2], cache[3]
+        else:
+            targets, logits = self._check(y, yhat)
+            log_p = log_softmax(logits)
+        p = np.exp(log_p)   # softmax(z), the same numbers with or without the cache
         # softmax(z) - y is exact when each row of y sums to 1; the general form
         # keeps soft or unnormalised targets right too.
-        return (softmax(yhat) * y.sum(axis=1, keepdims=True) - y) / len(yhat)
+        return (p * targets.sum(axis=1, keepdims=True) - targets) / len(p)
 
 
 class HingeLoss(Loss):

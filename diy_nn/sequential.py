@@ -44,7 +44,8 @@ class Sequential(Module):
         return iter(self.modules)
 
     def __repr__(self):
-        inner = ",\n".join(f"  {m!r}" for m in self.modules)
+        # Indent every line of a child's repr, so that nesting shows.
+        inner = ",\n".join("  " + repr(m).replace("\n", "\n  ") for m in self.modules)
         return f"Sequential(\n{inner}\n)"
 
     def children(self):

@@ -111,6 +111,23 @@ def test_update_parameters_keeps_the_gradient(rng):
     np.testing.assert_array_equal(module._gradient["W"], g)
 
 
+def test_celoss_backward_after_forward_gives_the_same_numbers_as_backward_alone(rng):
+    # forward keeps what backward needs; the result must not depend on it.
+    y, z = rng.integers(0, 4, size=6), rng.standard_normal((6, 4))
+    loss = nn.CELoss()
+    loss.forward(y, z)
+    np.testing.assert_array_equal(loss.backward(y, z), nn.CELoss().backward(y, z))
+
+
+def test_celoss_backward_on_new_arrays_does_not_reuse_the_last_forward(rng):
+    y, z = rng.integers(0, 4, size=6), rng.standard_normal((6, 4))
+    other_y, other_z = rng.integers(0, 4, size=6), rng.standard_normal((6, 4))
+    loss = nn.CELoss()
+    loss.forward(y, z)
+    np.testing.assert_array_equal(loss.backward(other_y, other_z),
+                                  nn.CELoss().backward(other_y, other_z))
+
+
 def test_parameters_yields_each_parameter_with_its_own_gradient_array():
     module = nn.Linear(4, 3)
     pairs = list(module.parameters())

@@ -187,3 +187,16 @@ def test_optim_trains_a_nested_sequential_like_the_flat_one(rng):
         assert a.step(X, y) == pytest.approx(b.step(X, y), rel=1e-14)
     for (p, _), (q, _) in zip(flat.parameters(), nested.parameters()):
         np.testing.assert_allclose(p, q, rtol=1e-14)
+
+
+def test_repr_of_a_nested_sequential_indents_the_inner_one():
+    net = nn.Sequential(nn.Sequential(nn.Linear(2, 4), nn.TanH()), nn.Linear(4, 1))
+    assert repr(net) == (
+        "Sequential(\n"
+        "  Sequential(\n"
+        "    Linear(2, 4),\n"
+        "    TanH()\n"
+        "  ),\n"
+        "  Linear(4, 1)\n"
+        ")"
+    )

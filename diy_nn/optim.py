@@ -13,17 +13,6 @@ from .metrics import accuracy
 from .sequential import Sequential
 
 
-def _all_finite(arrays):
-    """True when no array holds a NaN or an infinity."""
-    # One dot product per array reads the data once, with no temporary array: a
-    # NaN or an inf makes it non-finite. So can huge finite values (it overflows):
-    # only then do we look element by element.
-    with np.errstate(over="ignore"):
-        return all(math.isfinite(a.reshape(-1) @ a.reshape(-1))
-                   or bool(np.isfinite(a).all())
-                   for a in arrays)
-
-
 class GradientDescent:
     """``p -= lr * g``: the course's ``update_parameters``
     (chapter "Sequential", equation (4))."""
@@ -140,7 +129,7 @@ class Optim:
     def check_parameters(self):
         """Raise :class:`~diy_nn.errors.DivergenceError` if a parameter is NaN or
         infinite."""
-        if not _all_finite(p for p, _ in self.net.parameters()):
+        if not all(np.isfinite(p).all() for p, _ in self.net.parameters()):
             raise self._diverged("a parameter became NaN or infinite")
 
     def _step(self, batch_x, batch_y):

@@ -6,7 +6,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 NOTEBOOKS := $(sort $(wildcard book/*.ipynb))
 
-.PHONY: book test unit notebooks nbval benchmark clean
+.PHONY: book test unit notebooks nbval browser benchmark clean workbook
 
 $(STAMP): requirements.txt pyproject.toml
 	test -d $(VENV) || $(PYTHON) -m venv $(VENV)
@@ -18,18 +18,42 @@ $(VENV)/.oracle: $(STAMP) requirements-oracle.txt
 	touch $@
 
 ## book: build the website into _build/html (executes nothing; outputs are stored)
-book: $(STAMP)
+## (the workbook first: the introduction links its zip)
+book: $(STAMP) workbook
 	$(BIN)/jupyter-book build . -W -n --keep-going
 
-## test: unit tests (with the PyTorch oracle), then re-execute every chapter with nbval
-test: unit nbval
+## workbook: the student edition, skeletons to fill in, into _build/workbook (+ its zip)
+workbook: $(STAMP)
+	$(BIN)/python tools/workbook.py --out _build/workbook
+
+## test: unit tests (with the PyTorch oracle), re-execute every chapter with nbval,
+## then build the website and open every page in headless Chromium
+test: unit nbval browser
 
 unit: $(VENV)/.oracle
 	DIY_NN_REQUIRE_TORCH=1 $(BIN)/python -m pytest tests
 
+# MATPLOTLIBRC: plt.show() fails on a figure whose titles overlap (diy_nn.figcheck).
 nbval: $(STAMP)
-	$(BIN)/python -m pytest --nbval-lax --nbval-current-env -p no:cacheprovider \
-		--nbval-sanitize-with .ci/nbval-sanitize.cfg book
+	MATPLOTLIBRC=$(CURDIR)/.ci/matplotlibrc $(BIN)/python -m pytest --nbval-lax --nbval-current-env \
+		-p no:cacheprovider --nbval-sanitize-with .ci/nbval-sanitize.cfg book
+
+## browser: build the site, serve it on localhost, open every page in headless Chromium
+## (tests/browser; Chromium and npm come from apt-get when missing and run as root)
+BROWSER_ASSETS := tests/browser/node_modules/.package-lock.json
+
+$(VENV)/.test: $(STAMP) requirements-test.txt
+	$(BIN)/pip install -q -r requirements-test.txt
+	touch $@
+
+$(BROWSER_ASSETS): tests/browser/package.json tests/browser/package-lock.json
+	.ci/ensure-tools
+	cd tests/browser && npm ci --no-audit --no-fund --loglevel=error
+	touch $@
+
+browser: $(VENV)/.test $(BROWSER_ASSETS) book
+	.ci/ensure-tools
+	$(BIN)/python -m pytest -p no:cacheprovider tests/browser/site_check.py
 
 ## notebooks: re-execute every chapter and store its outputs and widget state
 notebooks: $(STAMP)
@@ -39,6 +63,8 @@ notebooks: $(STAMP)
 ## benchmark: diy_nn against PyTorch and a bare NumPy loop, one epoch of an MLP
 benchmark: $(VENV)/.oracle
 	$(BIN)/python benchmarks/bench_mlp.py
+	$(BIN)/python benchmarks/bench_conv1d.py
+	$(BIN)/python benchmarks/bench_conv2d.py --memory
 
 clean:
 	rm -rf _build

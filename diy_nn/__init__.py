@@ -5,16 +5,22 @@ needs NumPy alone. ``diy_nn.datasets``, ``diy_nn.plot`` and ``diy_nn.exercises``
 sit on top and bring their own dependencies; import them by name.
 """
 from .activation import ELU, LeakyReLU, LogSoftmax, ReLU, Sigmoid, Softmax, TanH
+from .autoencoder import AutoEncoder, TiedLinear
+from .conv1d import AvgPool1D, Conv1D, MaxPool1D
+from .conv2d import AvgPool2D, Conv2D, MaxPool2D
+from .conv_transpose import ConvTranspose1D
 from .data import (
     checkerboard, four_gaussians, linear_1d, minibatches, one_hot, two_gaussians,
 )
+from .double_conv import DoubleConv1D
 from .dropout import Dropout
+from .flatten import Flatten
 from .dtype import get_default_dtype, set_default_dtype
 from .errors import DivergenceError, NonFiniteInputError
 from .gradcheck import GradcheckResult, gradcheck
 from .init import manual_seed
 from .linear import Linear
-from .loss import BCELoss, CELoss, HingeLoss, MSELoss
+from .loss import BCELoss, BCEWithLogitsLoss, CELoss, HingeLoss, MSELoss
 from .metrics import accuracy
 from .module import Loss, Module
 from .optim import SGD, Adam, GradientDescent, History, Momentum, Optim, evaluate
@@ -27,8 +33,11 @@ __all__ = [
     "Linear",
     "TanH", "Sigmoid", "ReLU", "LeakyReLU", "ELU", "Softmax", "LogSoftmax",
     "Dropout",
-    "MSELoss", "BCELoss", "CELoss", "HingeLoss",
+    "Conv1D", "MaxPool1D", "AvgPool1D", "Flatten",
+    "Conv2D", "MaxPool2D", "AvgPool2D", "ConvTranspose1D", "DoubleConv1D",
+    "MSELoss", "BCELoss", "BCEWithLogitsLoss", "CELoss", "HingeLoss",
     "Sequential",
+    "AutoEncoder", "TiedLinear",
     "Optim", "SGD", "GradientDescent", "Momentum", "Adam", "History", "evaluate",
     "gradcheck", "GradcheckResult",
     "one_hot", "minibatches", "linear_1d",

@@ -1,13 +1,15 @@
 """Activation functions: modules without parameters, applied element by element
 (or, for the two softmaxes, along the last axis).
 
-Each keeps its last input and output, so that ``backward_delta`` called with the
-same input reuses the output instead of computing it again.
+They keep nothing between ``forward`` and ``backward_delta``: the gradient is
+computed from ``input`` and ``delta`` alone (recomputing ``tanh(input)`` costs one
+element-wise pass), so an input changed in place after ``forward`` still gets the
+right gradient.
 """
 import numpy as np
 
 from .dtype import get_default_dtype
-from .errors import check_finite
+from .errors import check_finite, check_nonnegative
 from .module import Module
 
 
@@ -18,13 +20,11 @@ class Activation(Module):
     ``_derivative(input)`` (``f'``, element by element).
     """
 
-    def __init__(self):
-        super().__init__()
-        self._cache = (None, None)
-
     def forward(self, X):
-        """``f(X)``, element by element (along the last axis for the softmaxes);
-        keeps ``X`` and the output for ``backward_delta``."""
+        """``f(X)``, element by element (along the last axis for the softmaxes)."""
+        return self._function(self._check(X))
+
+    def _check(self, X):
         X = np.asarray(X)
         if X.dtype.kind != "f":
             X = X.astype(get_default_dtype())
@@ -33,15 +33,7 @@ class Activation(Module):
                 f"{self!r}: expected an input of shape (batch, ...), got a scalar"
             )
         check_finite(repr(self), X)
-        out = self._function(X)
-        self._cache = (X, out)
-        return out
-
-    def _output(self, input):
-        """The forward output for ``input``, from the cache when it is the
-        same array."""
-        cached_input, out = self._cache
-        return out if cached_input is input else self.forward(input)
+        return X
 
     def _function(self, X):
         raise NotImplementedError
@@ -63,7 +55,7 @@ class TanH(Activation):
         return np.tanh(X)
 
     def _derivative(self, input):
-        out = self._output(input)
+        out = np.tanh(input)
         return 1 - out * out
 
 
@@ -75,12 +67,10 @@ class Sigmoid(Activation):
     """
 
     def _function(self, X):
-        # exp of minus |x| never overflows; the two branches are the same function.
-        e = np.exp(-np.abs(X))
-        return np.where(X >= 0, 1, e) / (1 + e)
+        return sigmoid(X)
 
     def _derivative(self, input):
-        s = self._output(input)
+        s = self._function(np.asarray(input))
         return s * (1 - s)
 
 
@@ -101,11 +91,14 @@ class ReLU(Activation):
 
 
 class LeakyReLU(Activation):
-    """``x`` where ``x > 0``, else ``negative_slope * x``."""
+    """``x`` where ``x > 0``, else ``negative_slope * x``; ``negative_slope`` a
+    finite number >= 0."""
 
     def __init__(self, negative_slope=0.01):
         super().__init__()
-        self.negative_slope = negative_slope
+        self.negative_slope = check_nonnegative(
+            "LeakyReLU", "negative_slope", negative_slope
+        )
 
     def __repr__(self):
         return f"LeakyReLU(negative_slope={self.negative_slope})"
@@ -119,11 +112,16 @@ class LeakyReLU(Activation):
 
 
 class ELU(Activation):
-    """``x`` where ``x > 0``, else ``alpha * (exp(x) - 1)``."""
+    """``x`` where ``x > 0``, else ``alpha * (exp(x) - 1)``; ``alpha`` a finite
+    number >= 0.
+
+    Continuous at 0 for every ``alpha``; its derivative (1 on the right,
+    ``alpha`` on the left) is continuous there only for ``alpha = 1``.
+    """
 
     def __init__(self, alpha=1.0):
         super().__init__()
-        self.alpha = alpha
+        self.alpha = check_nonnegative("ELU", "alpha", alpha)
 
     def __repr__(self):
         return f"ELU(alpha={self.alpha})"
@@ -137,6 +135,14 @@ class ELU(Activation):
         return np.where(
             input > 0, 1, self.alpha * np.exp(np.minimum(input, 0))
         ).astype(input.dtype)
+
+
+def sigmoid(Z):
+    """``1 / (1 + exp(-z))`` element by element, from ``exp(-|z|)``, which never
+    overflows (chapter "Non-linear", equation (8))."""
+    # The two branches are the same function: 1 / (1 + e^-z) = e^z / (1 + e^z).
+    e = np.exp(-np.abs(Z))
+    return np.where(Z >= 0, 1, e) / (1 + e)
 
 
 def log_softmax(Z):
@@ -164,7 +170,7 @@ class Softmax(Activation):
     def backward_delta(self, input, delta):
         """``s * (delta - <delta, s>)`` along the last axis, with
         ``s = softmax(input)`` (equation (3)); the shape of ``input``."""
-        s = self._output(input)
+        s = softmax(np.asarray(input))
         return s * (delta - (delta * s).sum(axis=-1, keepdims=True))
 
 
@@ -181,5 +187,5 @@ class LogSoftmax(Activation):
     def backward_delta(self, input, delta):
         """``delta - s * sum(delta)`` along the last axis, with
         ``s = softmax(input)`` (equation (6)); the shape of ``input``."""
-        s = np.exp(self._output(input))
+        s = softmax(np.asarray(input))
         return delta - s * delta.sum(axis=-1, keepdims=True)

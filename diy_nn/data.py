@@ -6,6 +6,7 @@ labels ``y`` of shape ``(n,)`` in {0, 1}; all are reproducible from ``rng``.
 import numpy as np
 
 from .dtype import resolve_dtype
+from .errors import check_nonnegative, check_positive_int
 from .init import get_rng
 
 
@@ -20,6 +21,10 @@ def one_hot(y, num_classes=None, dtype=None):
         raise ValueError(
             "one_hot: expected integer class indices, got non-integer values"
         )
+    if num_classes is not None:
+        num_classes = check_positive_int("one_hot", "num_classes", num_classes)
+    elif len(y) == 0:
+        raise ValueError("one_hot: give num_classes for an empty y")
     y = y.astype(np.intp)
     num_classes = int(y.max()) + 1 if num_classes is None else num_classes
     if len(y) and (y.min() < 0 or y.max() >= num_classes):
@@ -39,8 +44,9 @@ def minibatches(X, Y, batch_size, shuffle=True, rng=None):
     The last batch is smaller when ``batch_size`` does not divide ``len(X)``.
     """
     n = len(X)
-    if batch_size < 1:
-        raise ValueError(f"minibatches: expected batch_size >= 1, got {batch_size}")
+    batch_size = check_positive_int("minibatches", "batch_size", batch_size)
+    if len(Y) != n:
+        raise ValueError(f"minibatches: X has {n} examples but Y has {len(Y)}")
     order = get_rng(rng).permutation(n) if shuffle else np.arange(n)
     for start in range(0, n, batch_size):
         idx = order[start:start + batch_size]
@@ -55,6 +61,8 @@ def _labelled(X, y, rng, dtype):
 def linear_1d(n=100, a=3.0, b=4.0, noise=1.0, rng=None, dtype=None):
     """``x`` uniform on [-2, 2], ``y = a x + b + noise * N(0, 1)``: shapes
     ``(n, 1)`` and ``(n, 1)``."""
+    n = check_positive_int("linear_1d", "n", n)
+    noise = check_nonnegative("linear_1d", "noise", noise)
     rng = get_rng(rng)
     x = rng.uniform(-2, 2, size=(n, 1))
     y = a * x + b + noise * rng.standard_normal((n, 1))
@@ -65,6 +73,9 @@ def linear_1d(n=100, a=3.0, b=4.0, noise=1.0, rng=None, dtype=None):
 def two_gaussians(n=400, distance=3.0, sigma=1.0, rng=None, dtype=None):
     """Two round Gaussian clouds ``distance`` apart along the diagonal: class 0
     and class 1."""
+    n = check_positive_int("two_gaussians", "n", n)
+    distance = check_nonnegative("two_gaussians", "distance", distance)
+    sigma = check_nonnegative("two_gaussians", "sigma", sigma)
     rng = get_rng(rng)
     centre = np.array([1.0, 1.0]) * distance / (2 * np.sqrt(2))
     half = n // 2
@@ -80,6 +91,9 @@ def four_gaussians(n=400, distance=3.0, sigma=0.6, rng=None, dtype=None):
 
     No straight line separates the classes.
     """
+    n = check_positive_int("four_gaussians", "n", n)
+    distance = check_nonnegative("four_gaussians", "distance", distance)
+    sigma = check_nonnegative("four_gaussians", "sigma", sigma)
     rng = get_rng(rng)
     signs = np.array([[1, 1], [-1, -1], [1, -1], [-1, 1]])
     which = rng.integers(0, 4, size=n)
@@ -91,6 +105,8 @@ def four_gaussians(n=400, distance=3.0, sigma=0.6, rng=None, dtype=None):
 def checkerboard(n=1000, squares=4, rng=None, dtype=None):
     """Points uniform on [-2, 2]^2, labelled by the colour of their square on a
     ``squares`` x ``squares`` board."""
+    n = check_positive_int("checkerboard", "n", n)
+    squares = check_positive_int("checkerboard", "squares", squares)
     rng = get_rng(rng)
     X = rng.uniform(-2, 2, size=(n, 2))
     cell = np.floor((X + 2) / 4 * squares).astype(int)

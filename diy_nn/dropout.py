@@ -8,7 +8,7 @@ training mode each input is kept with probability ``1 - p`` and scaled by
 import numpy as np
 
 from .dtype import get_default_dtype
-from .errors import check_finite
+from .errors import check_finite, check_probability
 from .init import get_rng
 from .module import Module
 
@@ -28,11 +28,7 @@ class Dropout(Module):
 
     def __init__(self, p=0.5, rng=None):
         super().__init__()
-        if not 0 <= p < 1:
-            raise ValueError(
-                f"Dropout: expected a drop probability p in [0, 1), got {p}"
-            )
-        self.p = float(p)
+        self.p = check_probability("Dropout", "the drop probability p", p)
         # An int seed becomes one generator here, so that successive masks differ.
         self._rng = None if rng is None else get_rng(rng)
         self.mask = None

@@ -41,11 +41,14 @@ class CheckResult:
     ``report()`` is the plain-text answer, ``html()`` the notebook's box.
     """
 
-    def __init__(self, title, total):
+    def __init__(self, title, total, plan=()):
         self.title = title
         self.total = total
         self.checks = []
         self.not_answered = False
+        # What the checker checks, in order, as readable sentences: shown while
+        # the exercise is not answered yet (a skeleton raising NotImplementedError).
+        self.plan = list(plan)
         self._shown_in = None
 
     def add(self, name, ok, message=""):
@@ -85,11 +88,20 @@ class CheckResult:
                     f"failed ({name})")
         return f"✗ {self.title}: not yet"
 
+    def _pending(self):
+        """While not answered: what to do, and what the checker will check."""
+        lines = [self.checks[-1][2] + ": write it, then run this cell again."
+                 if self.plan else self.checks[-1][2]]
+        if self.plan:
+            lines.append("This checker runs, in order:")
+            lines += [f"{i}. {step}" for i, step in enumerate(self.plan, 1)]
+        return lines
+
     def report(self):
         """The plain-text answer: the summary, then each check that ran."""
         lines = [self.summary()]
         if self.not_answered:
-            lines.append("  " + self.checks[-1][2])
+            lines += ["  " + line for line in self._pending()]
             return "\n".join(lines)
         for name, ok, message in self.checks:
             if ok:
@@ -119,9 +131,8 @@ class CheckResult:
                 f'<li style="list-style:none;margin:0.15em 0">{mark} {text}</li>'
             )
         if self.not_answered:
-            items = [
-                f'<li style="list-style:none">{html.escape(self.checks[-1][2])}</li>'
-            ]
+            items = [f'<li style="list-style:none;margin:0.15em 0">{html.escape(line)}'
+                     f'</li>' for line in self._pending()]
         return (
             f'<div class="diy-nn-check" style="border:1px solid {colour};'
             f'border-left:6px solid {colour};'
@@ -186,7 +197,12 @@ def _error(method, exc):
     if len(text) > 300:
         text = text[:297] + "..."
     where = _student_line(exc)
-    return text + (f" (at {where})" if where else "")
+    text += f" (at {where})" if where else ""
+    if isinstance(exc, ValueError) and ("matmul" in str(exc)
+                                        or "not aligned" in str(exc)):
+        # A matrix product whose shapes do not fit: most often a missing .T
+        text += ". The shapes of a matrix product do not fit: is a matrix transposed?"
+    return text
 
 
 def _student_line(exc):
@@ -300,8 +316,37 @@ def _to_float64(module):
 
 
 def _finish(result):
+    failure = result.first_failure
+    if failure is not None and failure[2].endswith(" is not written yet"):
+        result.not_answered = True
     result.show()
     return result
+
+
+def _module_plan(has_parameters):
+    """What check_module checks, in order, for a module with or without
+    parameters."""
+    plan = ["forward runs on a random batch, without changing its input",
+            "forward's output has the library module's shape",
+            "and its values",
+            "backward_delta returns dL/dX with the input's shape",
+            "and the library's values"]
+    if has_parameters:
+        plan.insert(0, "your module has the library's parameters (names and shapes); "
+                       "they are copied into it")
+        plan.append("backward_update_gradient gives the library's dL/dW and dL/db")
+    plan.append("a gradient check: finite differences agree with your gradients")
+    if has_parameters:
+        plan.append("gradients add up over two calls; zero_grad resets them")
+    return plan
+
+
+LOSS_PLAN = ["forward runs", "forward returns one loss per example, shape (batch,)",
+             "with the library's values",
+             "backward runs", "backward returns dL/dyhat with yhat's shape",
+             "with the library's values (the gradient of the batch mean)",
+             "a gradient check: finite differences of mean(forward) agree with "
+             "backward"]
 
 
 # --- check_module -------------------------------------------------------------------
@@ -321,8 +366,7 @@ def check_module(student, reference, input_shape, init_args=(), init_kwargs=None
     gradient; ``zero_grad`` resets it). Returns a :class:`CheckResult`; never raises.
     """
     init_kwargs = init_kwargs or {}
-    title = f"{_label(student)} against {_label(reference)}"
-    result = CheckResult(title, total=6)
+    result = CheckResult(_label(student), total=6)
     try:
         _check_module(result, student, reference, tuple(input_shape), init_args,
                       init_kwargs, rng)
@@ -354,6 +398,7 @@ def _check_module(result, student, reference, input_shape, init_args, init_kwarg
     # parameters, forward runs, shape, values, backward_delta shape, values, [grads],
     # gradcheck, [accumulate]
     result.total = 6 + (3 if ref_params else 0)
+    result.plan = _module_plan(bool(ref_params))
 
     name = "creating your module"
     try:
@@ -666,7 +711,7 @@ def check_loss(student, reference, y, yhat):
     shape and the reference's values (the gradient of the batch mean); and
     :func:`diy_nn.gradcheck`. Returns a :class:`CheckResult`; never raises.
     """
-    result = CheckResult(f"{_label(student)} against {_label(reference)}", total=7)
+    result = CheckResult(_label(student), total=7, plan=LOSS_PLAN)
     try:
         _check_loss(result, student, reference, y, yhat)
     except Exception as exc:        # noqa: BLE001

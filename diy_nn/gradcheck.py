@@ -11,8 +11,9 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
+from .errors import check_positive_int, check_rate
 from .init import get_rng
-from .module import Loss
+from .module import Loss, Module
 
 
 @dataclass
@@ -113,6 +114,22 @@ def gradcheck(obj, *inputs, h=1e-6, tolerance=1e-6, max_checks=400, rng=0):
     touched. Returns a :class:`GradcheckResult` (true when it passed; print it
     for a report).
     """
+    if not isinstance(obj, (Module, Loss)):
+        raise TypeError(
+            f"gradcheck: expected a Module or a Loss to check, got {obj!r} "
+            f"({type(obj).__name__})"
+        )
+    expected = 2 if isinstance(obj, Loss) else 1
+    if len(inputs) != expected:
+        raise TypeError(
+            f"gradcheck: a {'Loss' if expected == 2 else 'Module'} is checked as "
+            f"gradcheck({'loss, y, yhat' if expected == 2 else 'module, X'}), "
+            f"got {len(inputs)} array(s) after it"
+        )
+    h = check_rate("gradcheck", "the step h", h)
+    tolerance = check_rate("gradcheck", "tolerance", tolerance)
+    if max_checks is not None:
+        max_checks = check_positive_int("gradcheck", "max_checks", max_checks)
     rng = get_rng(rng)
     if isinstance(obj, Loss):
         y, yhat = inputs

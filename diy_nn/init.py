@@ -5,22 +5,46 @@ generator, see :func:`manual_seed`), an int seed, or a ``numpy.random.Generator`
 """
 import numpy as np
 
+from .errors import check_nonnegative_int
+
 _rng = np.random.default_rng()
 
 
 def manual_seed(seed):
-    """Reseed the package's generator, so that what follows is reproducible."""
+    """Reseed the package's generator (``seed`` an int >= 0), so that what follows
+    is reproducible."""
     global _rng
-    _rng = np.random.default_rng(seed)
+    _rng = np.random.default_rng(check_nonnegative_int("manual_seed", "seed", seed))
 
 
 def get_rng(rng=None):
-    """A ``numpy.random.Generator`` from None, an int seed or a Generator."""
+    """A ``numpy.random.Generator`` from None, an int seed (>= 0) or a Generator."""
     if rng is None:
         return _rng
     if isinstance(rng, np.random.Generator):
         return rng
+    if isinstance(rng, (np.random.SeedSequence, np.random.BitGenerator)):
+        return np.random.default_rng(rng)
+    if isinstance(rng, (bool, np.bool_)) or not isinstance(rng, (int, np.integer)):
+        raise TypeError(
+            "rng: expected None, an int seed >= 0 or a numpy.random.Generator, "
+            f"got {rng!r} ({type(rng).__name__})"
+        )
+    check_nonnegative_int("rng", "an int seed", rng)
     return np.random.default_rng(rng)
+
+
+INITS = ("default", "xavier", "he", "zeros")
+
+
+def check_init(owner, init):
+    """ValueError naming ``owner`` unless ``init`` is one of :data:`INITS`."""
+    if not isinstance(init, str) or init not in INITS:
+        raise ValueError(
+            f"{owner}: expected one of 'default', 'xavier', 'he', 'zeros', "
+            f"got {init!r}"
+        )
+    return init
 
 
 def init_weights(shape, fan_in, fan_out, init="default", rng=None, dtype=np.float32):
@@ -45,9 +69,7 @@ def init_weights(shape, fan_in, fan_out, init="default", rng=None, dtype=np.floa
     elif init == "zeros":
         w = np.zeros(shape)
     else:
-        raise ValueError(
-            f"init: expected one of 'default', 'xavier', 'he', 'zeros', got {init!r}"
-        )
+        check_init("init", init)
     return w.astype(dtype)
 
 

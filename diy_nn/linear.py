@@ -2,8 +2,8 @@
 import numpy as np
 
 from .dtype import resolve_dtype
-from .errors import check_array
-from .init import get_rng, init_bias, init_weights
+from .errors import check_array, check_positive_int
+from .init import check_init, get_rng, init_bias, init_weights
 from .module import Module
 
 
@@ -13,15 +13,22 @@ class Linear(Module):
 
     Parameters ``W`` of shape ``(input, output)`` and ``b`` of shape ``(output,)``.
 
-    ``init`` is ``"default"`` (uniform on ±1/sqrt(input), as PyTorch), ``"xavier"``
-    or ``"he"``; ``rng`` a seed or ``numpy.random.Generator``; ``dtype`` the
-    parameters' dtype (default: :func:`diy_nn.get_default_dtype`). An input of
-    another dtype is converted to the parameters' dtype, so the output has it too.
+    ``input`` and ``output`` are integers >= 1. ``init`` is ``"default"``
+    (uniform on ±1/sqrt(input), as PyTorch), ``"xavier"`` or ``"he"``; ``rng`` a
+    seed or ``numpy.random.Generator``; ``dtype`` the parameters' dtype (default:
+    :func:`diy_nn.get_default_dtype`). An input of another dtype is converted to
+    the parameters' dtype, so the output has it too.
     """
 
     def __init__(self, input, output, bias=True, init="default", rng=None, dtype=None):
         super().__init__()
-        self.input, self.output, self.bias = int(input), int(output), bias
+        self.input = check_positive_int("Linear", "input", input)
+        self.output = check_positive_int("Linear", "output", output)
+        if not isinstance(bias, (bool, np.bool_)):
+            raise TypeError(f"Linear: expected bias True or False, got {bias!r}")
+        self.bias = bool(bias)
+        check_init("Linear: init", init)
+        input, output = self.input, self.output
         dtype = resolve_dtype(dtype)
         # One stream for W and b: an int seed must not restart it for b.
         rng = get_rng(rng)

@@ -3,7 +3,7 @@
 """
 import numpy as np
 
-from .activation import log_softmax
+from .activation import log_softmax, sigmoid, softmax
 from .errors import NonFiniteInputError, check_finite, shape_str
 from .module import Loss
 
@@ -117,6 +117,40 @@ class BCELoss(Loss):
         return (-y * d_log_p + (1 - y) * d_log_q) / len(yhat)
 
 
+class BCEWithLogitsLoss(Loss):
+    """Binary cross-entropy on logits: ``Sigmoid`` then :class:`BCELoss` fused,
+    stable for logits of any size (chapter "Non-linear", equation (12); as
+    ``torch.nn.BCEWithLogitsLoss``).
+
+    ``yhat``: logits ``z`` of shape ``(batch, ...)``; ``y``: targets in [0, 1]
+    of the same shape. Per element, with ``p = sigmoid(z)``,
+    ``-y log p - (1 - y) log(1 - p) = max(z, 0) - y z + log(1 + exp(-|z|))``:
+    the exponential of minus ``|z|`` never overflows, and no log of a rounded
+    probability is taken, so no clipping is needed.
+    """
+
+    def _check(self, y, yhat):
+        y, yhat = _same_shape("BCEWithLogitsLoss", y, yhat)
+        if y.size and (y.min() < 0 or y.max() > 1):
+            raise ValueError(
+                f"BCEWithLogitsLoss: expected targets y in [0, 1], "
+                f"got values from {y.min():.3g} to {y.max():.3g}"
+            )
+        return y, yhat
+
+    def forward(self, y, yhat):
+        """``sum(max(z, 0) - y z + log(1 + exp(-|z|)))`` per example, shape
+        ``(batch,)``."""
+        y, z = self._check(y, yhat)
+        return _per_example(np.maximum(z, 0) - y * z + np.log1p(np.exp(-np.abs(z))))
+
+    def backward(self, y, yhat):
+        """``(sigmoid(z) - y) / batch``, the gradient of the batch mean; the shape
+        of ``yhat``."""
+        y, z = self._check(y, yhat)
+        return (sigmoid(z) - y) / len(z)
+
+
 class CELoss(Loss):
     """Cross-entropy on logits (log-softmax fused in, stable for logits of any size).
 
@@ -160,21 +194,15 @@ class CELoss(Loss):
         """``logsumexp(z) - <y, z>`` per example, for a row ``z`` of logits and its
         one-hot row ``y``; shape ``(batch,)``."""
         targets, logits = self._check(y, yhat)
-        log_p = log_softmax(logits)
-        # A training step calls backward on the same two arrays: it reuses these.
-        self._cache = (y, yhat, targets, log_p)
-        return -(targets * log_p).sum(axis=1)
+        return -(targets * log_softmax(logits)).sum(axis=1)
 
     def backward(self, y, yhat):
         """``(softmax(z) - y) / batch``, with ``y`` as one-hot rows (equation (7));
         the shape of ``yhat``."""
-        cache = getattr(self, "_cache", None)
-        if cache is not None and cache[0] is y and cache[1] is yhat:
-            targets, log_p = cache[2], cache[3]
-        else:
-            targets, logits = self._check(y, yhat)
-            log_p = log_softmax(logits)
-        p = np.exp(log_p)   # softmax(z), the same numbers with or without the cache
+        # Recomputed from yhat, never kept from forward: one exp of a
+        # (batch, classes) array, small beside the layers' matrix products.
+        targets, logits = self._check(y, yhat)
+        p = softmax(logits)
         # softmax(z) - y is exact when each row of y sums to 1; the general form
         # keeps soft or unnormalised targets right too.
         return (p * targets.sum(axis=1, keepdims=True) - targets) / len(p)

@@ -8,8 +8,12 @@ import time
 
 import numpy as np
 
-from .errors import DivergenceError, NonFiniteInputError
+from .errors import (
+    DivergenceError, NonFiniteInputError, check_nonnegative, check_positive_int,
+    check_probability, check_rate,
+)
 from .metrics import accuracy
+from .module import Loss, Module
 from .sequential import Sequential
 
 
@@ -29,7 +33,7 @@ class Momentum:
     (chapter "Sequential", equation (7))."""
 
     def __init__(self, momentum=0.9):
-        self.momentum = momentum
+        self.momentum = check_probability("Momentum", "momentum", momentum)
         self._velocity = None
 
     def __repr__(self):
@@ -55,7 +59,9 @@ class Adam:
     """
 
     def __init__(self, beta1=0.9, beta2=0.999, eps=1e-8):
-        self.beta1, self.beta2, self.eps = beta1, beta2, eps
+        self.beta1 = check_probability("Adam", "beta1", beta1)
+        self.beta2 = check_probability("Adam", "beta2", beta2)
+        self.eps = check_rate("Adam", "eps", eps)
         self._m = self._v = None
         self._t = 0
 
@@ -81,6 +87,15 @@ class Adam:
 RULES = {"sgd": GradientDescent, "momentum": Momentum, "adam": Adam}
 
 
+def check_net_and_loss(owner, net, loss):
+    """TypeError unless ``net`` is a :class:`Module` and ``loss`` a :class:`Loss`."""
+    if not isinstance(net, Module):
+        raise TypeError(f"{owner}: expected net to be a Module, got {net!r}")
+    if not isinstance(loss, Loss):
+        hint = " (an instance, such as MSELoss())" if isinstance(loss, type) else ""
+        raise TypeError(f"{owner}: expected loss to be a Loss{hint}, got {loss!r}")
+
+
 def make_rule(rule):
     """An update rule from its name (``"sgd"``, ``"momentum"``, ``"adam"``)
     or itself."""
@@ -104,9 +119,11 @@ class Optim:
     """
 
     def __init__(self, net, loss, eps=1e-3, rule="sgd", weight_decay=0.0):
-        self.net, self.loss, self.eps = net, loss, eps
+        check_net_and_loss("Optim", net, loss)
+        self.net, self.loss = net, loss
+        self.eps = check_rate("Optim", "the learning rate eps", eps)
         self.rule = make_rule(rule)
-        self.weight_decay = weight_decay
+        self.weight_decay = check_nonnegative("Optim", "weight_decay", weight_decay)
         self.last_output = None
 
     def _diverged(self, what):
@@ -167,7 +184,17 @@ class History(dict):
     """What :func:`SGD` records, one entry per epoch: lists under the keys
     ``"epoch"``, ``"loss"``, ``"time"`` (seconds since the start), and, when asked
     for, ``"val_loss"``, the metric (``"accuracy"``) and ``"val_accuracy"``.
-    Keys can be read as attributes: ``history.loss``."""
+    Keys can be read as attributes: ``history.loss``.
+
+    ``loss`` (and the training metric) is the running mean of the epoch: the mean,
+    weighted by batch size, of the batch losses during the epoch, each computed
+    *before* that batch's update step (the by-product of the steps, free; what
+    Keras reports). With full-batch training (one step an epoch), ``loss[k]`` is
+    thus the loss of the parameters after ``k`` steps, before step ``k + 1``:
+    ``loss[0]`` is the untrained network's. ``val_loss`` and ``val_accuracy`` are
+    computed after the epoch's last step, on the parameters at the end of the
+    epoch. For the training loss at the end of an epoch, call :func:`evaluate`.
+    """
 
     def __getattr__(self, name):
         try:
@@ -177,7 +204,12 @@ class History(dict):
 
 
 def evaluate(net, loss, X, Y, metric=None, batch_size=4096):
-    """Mean loss (and metric) of ``net`` on ``(X, Y)`` in evaluation mode, by chunks."""
+    """Mean loss (and metric) of ``net`` on ``(X, Y)`` in evaluation mode, by chunks
+    of ``batch_size``; returns ``(loss, metric or None)``."""
+    check_net_and_loss("evaluate", net, loss)
+    batch_size = check_positive_int("evaluate", "batch_size", batch_size)
+    if len(X) == 0:
+        raise ValueError("evaluate: expected at least one example, got none")
     was_training = net.training
     net.eval()
     try:
@@ -206,6 +238,9 @@ def SGD(net, loss, X, Y, batch_size=32, epochs=10, eps=1e-3, rule="sgd",
         shuffle=True, rng=None, progress=True, optim=None):
     """Mini-batch training of ``net`` on ``(X, Y)``; returns a :class:`History`.
 
+    ``history.loss`` holds, for each epoch, the mean of the batch losses during
+    the epoch, each computed before that batch's step (see :class:`History`).
+
     Each epoch visits every example once, in shuffled batches of ``batch_size``
     (``batch_size=len(X)`` is full-batch gradient descent, ``1`` is stochastic).
     ``iterations``, when given, stops after that many steps instead. ``metric``
@@ -223,9 +258,29 @@ def SGD(net, loss, X, Y, batch_size=32, epochs=10, eps=1e-3, rule="sgd",
     X, Y = np.asarray(X), np.asarray(Y)
     # One generator for the whole run: an int seed must not repeat each epoch's order.
     rng = get_rng(rng)
+    if X.ndim == 0 or Y.ndim == 0:
+        raise ValueError("SGD: expected X and Y batch first, got a scalar")
     if len(X) != len(Y):
         raise ValueError(f"SGD: X has {len(X)} examples but Y has {len(Y)}")
-    optim = optim or Optim(net, loss, eps, rule, weight_decay)
+    if len(X) == 0:
+        raise ValueError("SGD: expected at least one example, got none")
+    batch_size = check_positive_int("SGD", "batch_size", batch_size)
+    epochs = check_positive_int("SGD", "epochs", epochs)
+    if iterations is not None:
+        iterations = check_positive_int("SGD", "iterations", iterations)
+    if validation_data is not None and (
+        not isinstance(validation_data, (tuple, list)) or len(validation_data) != 2
+    ):
+        raise TypeError(
+            "SGD: expected validation_data to be a pair (X_val, Y_val), "
+            f"got {type(validation_data).__name__}"
+        )
+    if optim is None:
+        check_net_and_loss("SGD", net, loss)
+        check_rate("SGD", "the learning rate eps", eps)
+        optim = Optim(net, loss, eps, rule, weight_decay)
+    elif not isinstance(optim, Optim):
+        raise TypeError(f"SGD: expected optim to be an Optim, got {optim!r}")
     metric = _metric(metric)
     name = None if metric is None else getattr(metric, "__name__", "metric")
     batches_per_epoch = math.ceil(len(X) / batch_size)

@@ -2,28 +2,64 @@
 
 Every function draws on ``ax`` (a new figure when None), labels its axes and
 returns ``ax``, so figures can be combined with ``plt.subplots``.
+
+:func:`use_book_style` sets the sizes the book's figures are drawn at: at most
+about 7 inches wide (the width of the page's column, so a figure is shown at
+its own size) with text of 10 to 11 points.
 """
+import matplotlib as mpl
 import matplotlib.pyplot as plt
 import numpy as np
 
 from .metrics import predicted_classes
 
+#: the book's figure style: readable when shown at 100 % in a 700-pixel column
+BOOK_STYLE = {
+    "figure.figsize": (6.0, 3.8),
+    "figure.dpi": 100,
+    "font.size": 11,
+    "axes.titlesize": 11,
+    "axes.labelsize": 11,
+    "xtick.labelsize": 10,
+    "ytick.labelsize": 10,
+    "legend.fontsize": 10,
+    "figure.titlesize": 12,
+}
 
-def _axes(ax, figsize=(5, 4)):
+#: what the curves of a History are called in a legend
+HISTORY_LABELS = {
+    "loss": "training loss",
+    "val_loss": "validation loss",
+    "accuracy": "training accuracy",
+    "val_accuracy": "validation accuracy",
+}
+
+
+def use_book_style():
+    """Set matplotlib's sizes to the book's (:data:`BOOK_STYLE`)."""
+    mpl.rcParams.update(BOOK_STYLE)
+
+
+def _axes(ax, figsize=(5.5, 3.8)):
     if ax is None:
         _, ax = plt.subplots(figsize=figsize)
     return ax
 
 
 def plot_history(history, keys=("loss", "val_loss"), x="epoch", ax=None, title=None,
-                 ylabel=None, logy=False, label_prefix=""):
+                 ylabel=None, logy=False, label_prefix="", labels=None):
     """Curves of ``history[key]`` against epochs (``x="epoch"``) or seconds
-    (``x="time"``)."""
+    (``x="time"``).
+
+    ``labels``: the legend's name of each key (a dict); by default "training
+    loss", "validation loss" and so on (:data:`HISTORY_LABELS`).
+    """
     ax = _axes(ax)
+    names = {**HISTORY_LABELS, **(labels or {})}
     for key in keys:
         if key in history:
             ax.plot(history[x], history[key],
-                    label=label_prefix + key.replace("_", " "))
+                    label=label_prefix + names.get(key, key.replace("_", " ")))
     ax.set_xlabel("epoch" if x == "epoch" else "wall time (s)")
     ax.set_ylabel(
         ylabel or ", ".join(k.replace("_", " ") for k in keys if k in history)
@@ -38,9 +74,13 @@ def plot_history(history, keys=("loss", "val_loss"), x="epoch", ax=None, title=N
 
 
 def plot_decision_boundary(net, X, y, ax=None, title=None, resolution=200,
-                           threshold=0.5, margin=0.5):
+                           threshold=0.5, margin=0.5, legend=True):
     """The points ``X (n, 2)`` coloured by class ``y``, over the regions ``net``
-    assigns to each class."""
+    assigns to each class.
+
+    ``threshold``: the output above which a single-output network predicts class
+    1 (0.5 for a probability, 0 for a logit). ``legend=False`` draws no legend.
+    """
     ax = _axes(ax)
     X = np.asarray(X)
     lo, hi = X.min(axis=0) - margin, X.max(axis=0) + margin
@@ -61,7 +101,8 @@ def plot_decision_boundary(net, X, y, ax=None, title=None, resolution=200,
     ax.set_ylabel("$x_2$")
     if title:
         ax.set_title(title)
-    ax.legend(loc="upper right", fontsize="small")
+    if legend:
+        ax.legend(loc="upper right")
     return ax
 
 

@@ -20,7 +20,6 @@ class Sequential(Module):
         for m in modules:
             self.append(m)
         self._inputs = None
-        self._last_delta = None
 
     def append(self, module):
         """Add ``module`` at the end; returns the Sequential, so calls can be
@@ -59,13 +58,15 @@ class Sequential(Module):
             inputs.append(X)
             X = m.forward(X)
         self._inputs = inputs
-        self._last_delta = None
         return X
 
     def backward(self, delta, input_gradient=True):
         """Backpropagate ``delta`` = dL/doutput of the last ``forward``.
 
         Accumulates every module's parameter gradient and returns dL/dinput.
+        It uses the inputs ``forward`` kept (the arrays themselves, not copies):
+        change one in place in between and call ``forward`` again, or use
+        :meth:`backward_update_gradient`, which recomputes them from its input.
 
         With ``input_gradient=False``, ``backward`` returns None and skips the
         first module's ``backward_delta``, whose result nobody uses in training.
@@ -78,34 +79,33 @@ class Sequential(Module):
             )
         for i in range(len(self.modules) - 1, -1, -1):
             m, X = self.modules[i], self._inputs[i]
-            m.backward_update_gradient(X, delta)
-            if i == 0 and not input_gradient:
-                return None
-            delta = m.backward_delta(X, delta)
-        return delta
-
-    def _ensure_forward(self, input):
-        # Nested in another Sequential, we are handed our input again: reuse the
-        # inputs kept by forward when it is the same array, else recompute them.
-        if self._inputs is None or self._inputs[0] is not input:
-            self.forward(input)
+            last = i == 0 and not input_gradient
+            if callable(getattr(m, "backward", None)):
+                # A chain inside the chain (a nested Sequential): our forward ran
+                # its forward, so it backpropagates from the inputs it kept.
+                delta = m.backward(delta, input_gradient=not last)
+            else:
+                m.backward_update_gradient(X, delta)
+                if last:
+                    return None
+                delta = m.backward_delta(X, delta)
+        return None if not input_gradient else delta
 
     def backward_update_gradient(self, input, delta):
-        """For a Sequential inside another: run :meth:`backward` from ``delta``,
-        which accumulates the parameter gradients of every module, and keep
-        dL/dinput for the :meth:`backward_delta` call that follows."""
-        self._ensure_forward(input)
-        self._last_delta = (delta, self.backward(delta))
+        """Add every module's dL/dparameters, from ``input`` and ``delta``.
+
+        The inner inputs are recomputed from ``input`` (a forward pass), so the
+        gradient is right even if ``input`` changed since the last ``forward``.
+        Inside another Sequential, :meth:`backward` is used instead, without
+        the extra forward pass.
+        """
+        self.forward(input)
+        self.backward(delta, input_gradient=False)
 
     def backward_delta(self, input, delta):
-        """dL/dinput, the shape of ``input``: the one :meth:`backward_update_gradient`
-        computed for the same ``input`` and ``delta``, else a pass through every
-        module's ``backward_delta`` (parameter gradients untouched)."""
-        last = self._last_delta
-        if last is not None and last[0] is delta and self._inputs[0] is input:
-            return last[1]
-        self._ensure_forward(input)
-        # Only dL/dinput is asked for: leave the parameter gradients alone.
+        """dL/dinput, the shape of ``input``, from ``input`` and ``delta`` (the
+        inner inputs recomputed by a forward pass; parameter gradients untouched)."""
+        self.forward(input)
         for m, X in zip(reversed(self.modules), reversed(self._inputs)):
             delta = m.backward_delta(X, delta)
         return delta

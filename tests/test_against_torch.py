@@ -159,6 +159,12 @@ def torch_bce(torch, y, yhat):
     return _sum_but_batch(torch.nn.functional.binary_cross_entropy(yhat, y, reduction="none"))
 
 
+def torch_bce_logits(torch, y, yhat):
+    return _sum_but_batch(
+        torch.nn.functional.binary_cross_entropy_with_logits(yhat, y, reduction="none")
+    )
+
+
 def torch_hinge(torch, y, yhat):
     return _sum_but_batch(torch.clamp(1 - y * yhat, min=0))
 
@@ -179,6 +185,14 @@ def _binary(rng, shape):
     return (rng.random(shape) > 0.5).astype(float), rng.uniform(0.01, 0.99, shape)
 
 
+def _logits(rng, shape):
+    return rng.random(shape), 5 * rng.standard_normal(shape)
+
+
+def _binary_logits(rng, shape):
+    return (rng.random(shape) > 0.5).astype(float), 5 * rng.standard_normal(shape)
+
+
 def _signs(rng, shape):
     return np.where(rng.random(shape) > 0.5, 1.0, -1.0), 2 * rng.standard_normal(shape)
 
@@ -187,6 +201,8 @@ LOSSES = {
     "MSELoss": (nn.MSELoss, torch_mse, _regression),
     "BCELoss-binary": (nn.BCELoss, torch_bce, _binary),
     "BCELoss-soft": (nn.BCELoss, torch_bce, _probabilities),
+    "BCEWithLogitsLoss-binary": (nn.BCEWithLogitsLoss, torch_bce_logits, _binary_logits),
+    "BCEWithLogitsLoss-soft": (nn.BCEWithLogitsLoss, torch_bce_logits, _logits),
     "HingeLoss": (nn.HingeLoss, torch_hinge, _signs),
 }
 

@@ -74,6 +74,7 @@ def test_nan_check_of_a_large_finite_float32_input_warns_nothing(recwarn):
 
 
 @pytest.mark.parametrize("loss, y", [(nn.MSELoss(), np.zeros((2, 2))), (nn.BCELoss(), np.zeros((2, 2))),
+                                     (nn.BCEWithLogitsLoss(), np.zeros((2, 2))),
                                      (nn.HingeLoss(), np.ones((2, 2))), (nn.CELoss(), np.array([0, 1]))],
                          ids=repr)
 def test_loss_rejects_nan_in_yhat_naming_itself(loss, y):
@@ -85,10 +86,12 @@ def test_loss_rejects_nan_in_yhat_naming_itself(loss, y):
 @pytest.mark.parametrize("loss, y", [
     (nn.MSELoss(), np.array([[0.5, np.nan], [0.5, 0.5]])),
     (nn.BCELoss(), np.array([[0.5, np.nan], [0.5, 0.5]])),
+    (nn.BCEWithLogitsLoss(), np.array([[0.5, np.nan], [0.5, 0.5]])),
     (nn.HingeLoss(), np.array([[1.0, np.nan], [1.0, -1.0]])),
     (nn.CELoss(), np.array([[0.0, np.nan], [1.0, 0.0]])),
     (nn.CELoss(), np.array([0.0, np.nan])),
-], ids=["MSELoss", "BCELoss", "HingeLoss", "CELoss-one-hot", "CELoss-indices"])
+], ids=["MSELoss", "BCELoss", "BCEWithLogitsLoss", "HingeLoss", "CELoss-one-hot",
+        "CELoss-indices"])
 def test_loss_rejects_nan_in_the_targets_naming_itself(loss, y):
     with pytest.raises(nn.NonFiniteInputError, match=rf"{type(loss).__name__}: the targets y contain NaN \(first at index \([\d, ]+\)\); expected finite numbers"):
         loss.forward(y, np.full((2, 2), 0.5))
@@ -168,6 +171,27 @@ def test_bceloss_rejects_yhat_outside_0_1(bad):
 def test_bceloss_rejects_targets_outside_0_1():
     with pytest.raises(ValueError, match=r"BCELoss: expected targets y in \[0, 1\], got values from -1"):
         nn.BCELoss().backward(np.array([[1.0], [-1.0]]), np.array([[0.5], [0.5]]))
+
+
+@pytest.mark.parametrize("bad", [-0.5, 2.0])
+def test_bce_with_logits_loss_rejects_targets_outside_0_1(bad):
+    with pytest.raises(ValueError, match=r"BCEWithLogitsLoss: expected targets y in \[0, 1\]"):
+        nn.BCEWithLogitsLoss().forward(np.array([[1.0], [bad]]), np.array([[0.5], [3.0]]))
+
+
+def test_bce_with_logits_loss_accepts_logits_of_any_size():
+    yhat = np.array([[-30.0], [2.0], [45.0]])
+    assert np.isfinite(nn.BCEWithLogitsLoss().forward(np.array([[0.0], [1.0], [1.0]]), yhat)).all()
+
+
+def test_bce_with_logits_loss_rejects_y_and_yhat_of_different_shapes():
+    with pytest.raises(ValueError, match=r"BCEWithLogitsLoss: y and yhat must have the same shape.*reshape"):
+        nn.BCEWithLogitsLoss().backward(np.zeros(3), np.zeros((3, 1)))
+
+
+def test_bce_with_logits_loss_rejects_a_scalar_yhat():
+    with pytest.raises(ValueError, match=r"BCEWithLogitsLoss: expected yhat of shape \(batch, ...\), got a scalar"):
+        nn.BCEWithLogitsLoss().forward(0.0, 1.0)
 
 
 def test_hingeloss_rejects_labels_in_0_1_and_says_how_to_convert():

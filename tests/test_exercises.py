@@ -346,9 +346,64 @@ def test_check_value_not_a_number():
 def test_plain_text_outside_a_notebook(capsys):
     result = run(BiasMean)
     out = capsys.readouterr().out
-    assert out.splitlines()[0] == "✗ BiasMean against Linear: check 7 of 9 failed (parameter gradients)"
+    assert out.splitlines()[0] == "✗ BiasMean: check 7 of 9 failed (parameter gradients)"
     assert "<div" not in out
     assert out.strip() == result.report()
+
+
+def test_the_title_names_the_students_class_never_the_reference():
+    class _PrivateReference(nn.TanH):
+        pass
+
+    result = check_module(HalfDone, _PrivateReference, (5, 3))
+    assert "_PrivateReference" not in result.report() + result.html()
+    assert result.summary().startswith("… HalfDone")
+
+
+def test_a_skeleton_is_not_answered_yet_and_shows_what_is_checked(capsys):
+    result = run(Skeleton, nn.TanH, (5, 3))
+    assert not result and result.not_answered
+    report = capsys.readouterr().out
+    assert report.splitlines()[0] == "… Skeleton: not answered yet"
+    assert "forward is not written yet: write it, then run this cell again." in report
+    assert "1. forward runs on a random batch" in report
+    assert "6. a gradient check" in report
+    assert "✗" not in report and "failed" not in report
+    box = result.html()
+    assert "#8a6d00" in box and "#c62828" not in box             # amber, not red
+
+
+def test_the_plan_of_a_module_with_parameters_lists_its_nine_checks():
+    class LinearSkeleton(nn.Module):
+        def __init__(self, input, output):
+            raise NotImplementedError
+
+    result = run(LinearSkeleton)
+    assert result.not_answered
+    assert len(result.plan) == result.total == 9
+    assert "zero_grad resets them" in result.plan[-1]
+
+
+def test_half_done_is_not_answered_yet_after_what_passed():
+    result = run(HalfDone, nn.TanH, (5, 3))
+    assert result.not_answered
+    assert [name for name, ok, _ in result.checks if ok] == [
+        "forward runs", "forward shape", "forward values"]
+
+
+def test_an_unwritten_loss_is_not_answered_yet(capsys):
+    class LossSkeleton(nn.Loss):
+        def forward(self, y, yhat):
+            raise NotImplementedError
+
+        def backward(self, y, yhat):
+            raise NotImplementedError
+
+    rng = np.random.default_rng(0)
+    result = check_loss(LossSkeleton, nn.MSELoss, rng.normal(size=(4, 2)),
+                        rng.normal(size=(4, 2)))
+    assert result.not_answered and len(result.plan) == result.total
+    assert "not answered yet" in capsys.readouterr().out
 
 
 def test_html_box_says_the_same():

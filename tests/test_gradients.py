@@ -84,8 +84,13 @@ def _hinge_pair(rng, shape):
     return np.where(rng.random(shape) > 0.5, 1.0, -1.0), 2 * rng.standard_normal(shape)
 
 
+def _logit_pair(rng, shape):
+    return rng.random(shape), 4 * rng.standard_normal(shape)
+
+
 LOSS_CASES = {
     "MSELoss": (nn.MSELoss, _regression_pair),
+    "BCEWithLogitsLoss": (nn.BCEWithLogitsLoss, _logit_pair),
     "BCELoss": (nn.BCELoss, _probability_pair),
     "BCELoss-soft-targets": (nn.BCELoss, _soft_probability_pair),
     "HingeLoss": (nn.HingeLoss, _hinge_pair),

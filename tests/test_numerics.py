@@ -60,6 +60,42 @@ def test_bceloss_at_exactly_0_and_1_equals_torch_clipped_values(torch):
     assert nn.BCELoss().forward(y, yhat)[0] == pytest.approx(100 + 100 + 0 + 0 + 50)
 
 
+@pytest.mark.parametrize("dtype", [np.float64, np.float32])
+def test_bce_with_logits_loss_on_logits_of_1e4_is_exact_without_overflow(dtype, recwarn):
+    y = np.array([[1.0, 0.0], [0.0, 1.0]], dtype=dtype)
+    z = np.array([[1e4, -1e4], [1e4, -1e4]], dtype=dtype)
+    loss = nn.BCEWithLogitsLoss()
+    # Right and confident: 0 (not the -100 clip of BCELoss); wrong: |z| per term.
+    np.testing.assert_array_equal(loss.forward(y, z), np.array([0.0, 2e4], dtype=dtype))
+    np.testing.assert_array_equal(
+        loss.backward(y, z), np.array([[0.0, 0.0], [0.5, -0.5]], dtype=dtype)
+    )
+    assert not recwarn.list
+
+
+def test_bce_with_logits_loss_of_huge_logits_matches_torch(torch):
+    y = np.array([[1.0, 0.0, 0.5, 1.0, 0.0]])
+    z = np.array([[800.0, 800.0, -800.0, -1e-8, 37.0]])
+    zt = torch.tensor(z, requires_grad=True)
+    value = torch.nn.functional.binary_cross_entropy_with_logits(
+        zt, torch.tensor(y), reduction="none").sum(dim=1)
+    value.mean().backward()
+    loss = nn.BCEWithLogitsLoss()
+    np.testing.assert_allclose(loss.forward(y, z), value.detach().numpy(), rtol=1e-12)
+    np.testing.assert_allclose(loss.backward(y, z), zt.grad.numpy(), rtol=1e-12, atol=1e-15)
+
+
+def test_bce_with_logits_loss_equals_sigmoid_then_bceloss_where_both_are_exact(rng):
+    y, z = rng.random((5, 3)), 3 * rng.standard_normal((5, 3))
+    p = nn.Sigmoid()(z)
+    np.testing.assert_allclose(nn.BCEWithLogitsLoss()(y, z), nn.BCELoss()(y, p), rtol=1e-10)
+    # The chain rule through the sigmoid gives (sigmoid(z) - y) / batch.
+    np.testing.assert_allclose(
+        nn.BCEWithLogitsLoss().backward(y, z),
+        nn.Sigmoid().backward_delta(z, nn.BCELoss().backward(y, p)), rtol=1e-10,
+    )
+
+
 def test_bceloss_gradient_is_zero_where_the_log_is_clipped():
     y = np.array([[1.0], [0.0]])
     yhat = np.array([[0.0], [1.0]])

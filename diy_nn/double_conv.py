@@ -1,0 +1,155 @@
+"""Horizontal and vertical convolutions of an image: ``DoubleConv1D``.
+
+The course's reports called it ``DoubleConv1D``: two one-dimensional
+convolutions of an image, one along its rows and one along its columns, added
+together. It is built from two ``Conv1D`` of chapter "Convolution in one
+dimension", and it equals one ``Conv2D`` whose kernel is a cross: zero but for
+its middle row and its middle column (chapter "Going further", equation (16)).
+"""
+import numpy as np
+
+from .conv1d import Conv1D
+from .conv2d import check_image, out_size, pad
+from .errors import check_nonnegative_int, check_positive_int
+from .init import get_rng
+from .module import Module
+
+
+class DoubleConv1D(Module):
+    """``(batch, h, w, chan_in) -> (batch, h_out, w_out, chan_out)``, with
+    ``h_out = (h + 2 padding - k_size) // stride + 1`` and ``w_out`` alike, as
+    for ``Conv2D``: a horizontal and a vertical convolution, added.
+
+    With ``Xp`` the input padded with ``padding`` zeros on every side, ``s`` the
+    stride and ``c = (k_size - 1) // 2`` the middle of the kernel (equation (16))::
+
+        out[n, y, x] = sum_j Xp[n, y s + c, x s + j] @ Wh[j]      (along a row)
+                     + sum_i Xp[n, y s + i, x s + c] @ Wv[i]      (along a column)
+                     + b
+
+    The horizontal convolution, a ``1 x k_size`` kernel ``Wh``, reads row
+    ``y s + c``: the middle row of the ``k_size x k_size`` window that a
+    ``Conv2D`` would read at ``(y, x)``; the vertical one, a ``k_size x 1``
+    kernel ``Wv``, reads its middle column. Both outputs are so cropped to the
+    same ``h_out x w_out`` positions, and the sum is a ``Conv2D`` whose kernel
+    is ``Wh`` on its middle row plus ``Wv`` on its middle column, zero elsewhere:
+    ``2 k_size`` weights per channel pair instead of ``k_size**2``.
+
+    It holds two :class:`Conv1D` modules, its children: ``horizontal``
+    (``W`` = ``Wh``, shape ``(k_size, chan_in, chan_out)``, and the bias ``b``)
+    and ``vertical`` (``W`` = ``Wv``, same shape, no bias: one bias is enough).
+    Each row of the image is a sequence for ``horizontal``, each column one for
+    ``vertical``. ``init``, ``rng`` and ``dtype`` are handed to both (fan-in
+    ``k_size * chan_in`` each).
+    """
+
+    def __init__(self, k_size, chan_in, chan_out, stride=1, padding=0, bias=True,
+                 init="default", rng=None, dtype=None):
+        super().__init__()
+        name = "DoubleConv1D"
+        self.k_size = check_positive_int(name, "k_size", k_size)
+        self.chan_in = check_positive_int(name, "chan_in", chan_in)
+        self.chan_out = check_positive_int(name, "chan_out", chan_out)
+        self.stride = check_positive_int(name, "stride", stride)
+        self.padding = check_nonnegative_int(name, "padding", padding)
+        self.bias = bool(bias)
+        # One stream for both: an int seed must not give Wv the values of Wh.
+        rng = get_rng(rng)
+        self.horizontal = Conv1D(k_size, chan_in, chan_out, stride=stride, bias=bias,
+                                 init=init, rng=rng, dtype=dtype)
+        self.vertical = Conv1D(k_size, chan_in, chan_out, stride=stride, bias=False,
+                               init=init, rng=rng, dtype=dtype)
+
+    def __repr__(self):
+        extra = "" if self.stride == 1 else f", stride={self.stride}"
+        extra += "" if self.padding == 0 else f", padding={self.padding}"
+        extra += "" if self.bias else ", bias=False"
+        return f"DoubleConv1D({self.k_size}, {self.chan_in}, {self.chan_out}{extra})"
+
+    def children(self):
+        return (self.horizontal, self.vertical)
+
+    def _check(self, X, finite=True):
+        X = check_image(repr(self), X, self.k_size, self.chan_in, self.padding, finite)
+        W = self.horizontal._parameters["W"]
+        return X if X.dtype == W.dtype else X.astype(W.dtype)
+
+    def _sequences(self, X):
+        """The padded input ``X`` as the two batches of sequences the two
+        ``Conv1D`` read, and the output size ``(h_out, w_out)``.
+
+        ``rows``: the rows ``y s + c`` of the padded image, ``(batch * h_out, wp,
+        chan_in)``; ``columns``: its columns ``x s + c``, ``(batch * w_out, hp,
+        chan_in)``. Both are copies: reshaping a strided view copies it.
+        """
+        Xp = pad(X, self.padding)
+        batch, hp, wp, chan = Xp.shape
+        k, s = self.k_size, self.stride
+        c = (k - 1) // 2
+        h_out, w_out = out_size(hp, k, s), out_size(wp, k, s)
+        rows = Xp[:, c:c + s * (h_out - 1) + 1:s]                 # (batch, h_out, wp)
+        columns = Xp[:, :, c:c + s * (w_out - 1) + 1:s]           # (batch, hp, w_out)
+        return (rows.reshape(-1, wp, chan),
+                columns.transpose(0, 2, 1, 3).reshape(-1, hp, chan), (h_out, w_out))
+
+    def _split_delta(self, delta, h_out, w_out):
+        """``delta`` ``(batch, h_out, w_out, chan_out)`` as each ``Conv1D`` sees it:
+        ``(batch * h_out, w_out, chan_out)`` and ``(batch * w_out, h_out,
+        chan_out)``."""
+        return (delta.reshape(-1, w_out, self.chan_out),
+                delta.transpose(0, 2, 1, 3).reshape(-1, h_out, self.chan_out))
+
+    def _check_delta(self, X, delta):
+        delta = np.asarray(delta)
+        p, k, s = self.padding, self.k_size, self.stride
+        expected = (X.shape[0], out_size(X.shape[1], k, s, p),
+                    out_size(X.shape[2], k, s, p), self.chan_out)
+        if delta.shape != expected:
+            raise ValueError(
+                f"{self!r}: expected delta of shape {expected} for an input of "
+                f"shape {X.shape}, got {delta.shape}"
+            )
+        W = self.horizontal._parameters["W"]
+        return delta if delta.dtype == W.dtype else delta.astype(W.dtype)
+
+    def forward(self, X):
+        """``(batch, h, w, chan_in) -> (batch, h_out, w_out, chan_out)``: the
+        horizontal convolution of the rows plus the vertical convolution of the
+        columns (equation (16))."""
+        X = self._check(X)
+        batch = X.shape[0]
+        rows, columns, (h_out, w_out) = self._sequences(X)
+        out = self.horizontal.forward(rows).reshape(batch, h_out, w_out, -1)
+        # The vertical convolution runs down the columns: its output is
+        # (batch, w_out, h_out), transposed back before the sum.
+        out += self.vertical.forward(columns).reshape(
+            batch, w_out, h_out, -1).transpose(0, 2, 1, 3)
+        return out
+
+    def backward_update_gradient(self, input, delta):
+        """Add dL/dWh, dL/db and dL/dWv to the two ``Conv1D``'s ``_gradient``: each
+        is the ``Conv1D`` gradient of its sequences with its share of ``delta``."""
+        X = self._check(input, finite=False)
+        delta = self._check_delta(X, delta)
+        rows, columns, (h_out, w_out) = self._sequences(X)
+        d_rows, d_columns = self._split_delta(delta, h_out, w_out)
+        self.horizontal.backward_update_gradient(rows, d_rows)
+        self.vertical.backward_update_gradient(columns, d_columns)
+
+    def backward_delta(self, input, delta):
+        """dL/dX, the shape of ``input``: each ``Conv1D``'s input gradient, put
+        back on the rows and the columns it read, then the padding cropped off."""
+        X = self._check(input, finite=False)
+        delta = self._check_delta(X, delta)
+        rows, columns, (h_out, w_out) = self._sequences(X)
+        d_rows, d_columns = self._split_delta(delta, h_out, w_out)
+        batch, h, w, chan = X.shape
+        p, k, s = self.padding, self.k_size, self.stride
+        c = (k - 1) // 2
+        dXp = np.zeros((batch, h + 2 * p, w + 2 * p, chan), dtype=rows.dtype)
+        dXp[:, c:c + s * (h_out - 1) + 1:s] += self.horizontal.backward_delta(
+            rows, d_rows).reshape(batch, h_out, w + 2 * p, chan)
+        dXp[:, :, c:c + s * (w_out - 1) + 1:s] += self.vertical.backward_delta(
+            columns, d_columns).reshape(batch, w_out, h + 2 * p, chan).transpose(
+            0, 2, 1, 3)
+        return dXp[:, p:p + h, p:p + w] if p else dXp

@@ -1,0 +1,1 @@
+"""Reference answers for the chapters' exercises (not shown in the book)."""

@@ -40,16 +40,15 @@ nbval: $(STAMP)
 
 ## browser: build the site, serve it on localhost, open every page in headless Chromium
 ## (tests/browser; Chromium and npm come from apt-get when missing and run as root)
-BROWSER_ASSETS := tests/browser/node_modules/.package-lock.json
+BROWSER_ASSETS := tests/browser/node_modules/.installed
 
 $(VENV)/.test: $(STAMP) requirements-test.txt
 	$(BIN)/pip install -q -r requirements-test.txt
 	touch $@
 
-$(BROWSER_ASSETS): tests/browser/package.json tests/browser/package-lock.json
+$(BROWSER_ASSETS): tests/browser/package.json
 	.ci/ensure-tools
-	cd tests/browser && npm ci --no-audit --no-fund --loglevel=error
-	touch $@
+	tests/browser/fetch-assets
 
 browser: $(VENV)/.test $(BROWSER_ASSETS) book
 	.ci/ensure-tools

@@ -16,10 +16,11 @@ from .errors import check_finite, check_nonnegative_int, check_positive_int
 from .init import get_rng, init_bias, init_weights
 from .module import Module
 
-# A window matrix (im2col) larger than this many bytes is not built: the
-# convolution then loops over the kernel offsets instead, one product each,
-# so that memory stays a few times the output's whatever the batch size.
-# 128 MiB holds the windows of a batch of 128 images of 28 x 28 x 32.
+# A window matrix (im2col) larger than this many bytes, and larger than the
+# output, is not built: the convolution then loops over the kernel offsets
+# instead, one product each, so that memory stays a few times the output's
+# whatever the batch size. 128 MiB holds the windows of a batch of 128 images
+# of 28 x 28 x 32.
 COLUMNS_BYTES = 128 * 2**20
 
 
@@ -121,7 +122,7 @@ class Conv2D(Module):
     Parameters ``W`` of shape ``(k_size, k_size, chan_in, chan_out)`` and ``b``
     of shape ``(chan_out,)``. ``padding`` zeros are added on every side first,
     as PyTorch's ``padding``. ``init``, ``rng`` and ``dtype`` as for
-    :class:`Linear`, with fan-in ``k_size * k_size * chan_in``: ``"default"``
+    :class:`~diy_nn.Linear`, with fan-in ``k_size * k_size * chan_in``: ``"default"``
     is PyTorch's uniform on ±1/sqrt(k_size * k_size * chan_in). An input of
     another dtype is converted to the parameters' dtype.
     """
@@ -169,8 +170,11 @@ class Conv2D(Module):
 
     def _use_columns(self, n_rows, itemsize):
         """Whether the window matrix ``(n_rows, k_size * k_size * chan_in)`` is
-        small enough to build."""
-        return n_rows * self.k_size ** 2 * self.chan_in * itemsize <= COLUMNS_BYTES
+        small enough to build: at most COLUMNS_BYTES, or no larger than the
+        output ``(n_rows, chan_out)``."""
+        width = self.k_size ** 2 * self.chan_in
+        return (n_rows * width * itemsize <= COLUMNS_BYTES
+                or width <= self.chan_out)
 
     def _columns(self, Xp, h_out, w_out):
         """The window matrix ``(batch * h_out * w_out, k_size * k_size *
@@ -381,9 +385,11 @@ class MaxPool2D(_Pool2D):
             # Tiling windows: one mask of the maxima over the whole image...
             blocks, d_blocks = self._blocks(X), self._blocks(dX)
             hit = blocks == best[:, :, None, :, None]
-            for i in range(self.k_size):
+            # ...then keep only the first maximum of each window, when a window
+            # holds its maximum twice (one hit a window otherwise: a quick count).
+            ties = np.count_nonzero(hit) > best.size
+            for i in range(self.k_size if ties else 0):
                 for j in range(self.k_size):
-                    # ...then keep only the first maximum of each window.
                     h = hit[:, :, i, :, j]
                     h &= free
                     free ^= h  # h lies within free: this clears the windows served

@@ -37,7 +37,7 @@ class ConvTranspose1D(Module):
     ``backward_delta``. PyTorch's ``conv_transpose1d`` with the weight
     ``W.permute(1, 2, 0)`` computes the same.
 
-    ``init``, ``rng`` and ``dtype`` as for :class:`Linear`. ``"default"`` is
+    ``init``, ``rng`` and ``dtype`` as for :class:`~diy_nn.Linear`. ``"default"`` is
     PyTorch's: uniform on ±1/sqrt(chan_out * k_size) (PyTorch counts the fan-in
     of a transposed convolution on its weight's second axis). An input of
     another dtype is converted to the parameters' dtype.

@@ -30,16 +30,16 @@ class DoubleConv1D(Module):
     The horizontal convolution, a ``1 x k_size`` kernel ``Wh``, reads row
     ``y s + c``: the middle row of the ``k_size x k_size`` window that a
     ``Conv2D`` would read at ``(y, x)``; the vertical one, a ``k_size x 1``
-    kernel ``Wv``, reads its middle column. Both outputs are so cropped to the
-    same ``h_out x w_out`` positions, and the sum is a ``Conv2D`` whose kernel
-    is ``Wh`` on its middle row plus ``Wv`` on its middle column, zero elsewhere:
+    kernel ``Wv``, reads its middle column. So both give the same ``h_out x
+    w_out`` outputs, and their sum is a ``Conv2D`` whose kernel is ``Wh`` on its
+    middle row plus ``Wv`` on its middle column, zero elsewhere (equation (16)):
     ``2 k_size`` weights per channel pair instead of ``k_size**2``.
 
-    It holds two :class:`Conv1D` modules, its children: ``horizontal``
+    It holds two :class:`~diy_nn.Conv1D` modules, its children: ``horizontal``
     (``W`` = ``Wh``, shape ``(k_size, chan_in, chan_out)``, and the bias ``b``)
     and ``vertical`` (``W`` = ``Wv``, same shape, no bias: one bias is enough).
-    Each row of the image is a sequence for ``horizontal``, each column one for
-    ``vertical``. ``init``, ``rng`` and ``dtype`` are handed to both (fan-in
+    Each row it reads is a sequence for ``horizontal``, each column it reads
+    one for ``vertical``. ``init``, ``rng`` and ``dtype`` are handed to both (fan-in
     ``k_size * chan_in`` each).
     """
 

@@ -69,7 +69,8 @@ def test_every_import_of_a_chapter_is_installed_by_binder(notebook):
     stdlib = set(sys.stdlib_module_names)
     missing = sorted(name for name in imports - stdlib
                      if PROVIDERS.get(name, name).lower() not in binder)
-    assert not missing, f"{notebook.name} imports {missing}, which Binder does not install"
+    assert not missing, (f"{notebook.name} imports {missing}, which Binder does not "
+                         f"install")
 
 
 def _repository():

@@ -33,9 +33,24 @@ def pool_id(g):
 def path(request, monkeypatch):
     """Run a test through both ways Conv2D computes: the window matrix (im2col)
     and the loop over the kernel offsets, which it takes for large batches."""
-    monkeypatch.setattr(conv2d, "COLUMNS_BYTES", 2**62 if request.param ==
-                        "columns" else 0)
+    columns = request.param == "columns"
+    monkeypatch.setattr(nn.Conv2D, "_use_columns", lambda self, n, size: columns)
     return request.param
+
+
+def test_conv2d_builds_the_window_matrix_for_a_training_batch():
+    assert nn.Conv2D(3, 32, 64)._use_columns(128 * 28 * 28, 4)
+
+
+def test_conv2d_loops_over_offsets_when_the_window_matrix_would_be_large():
+    rows = 4096 * 28 * 28                  # 3.7 GB of windows for 32 channels
+    assert not nn.Conv2D(3, 32, 64)._use_columns(rows, 4)
+
+
+def test_conv2d_builds_the_window_matrix_when_it_is_smaller_than_the_output():
+    # One channel in, 32 out: 9 numbers a window against 32 an output position.
+    assert nn.Conv2D(3, 1, 32)._use_columns(10**8, 4)
+    assert conv2d.COLUMNS_BYTES < 10**8 * 9 * 4
 
 
 def conv2d_by_loops(X, W, b, stride, padding):
@@ -181,7 +196,7 @@ def test_maxpool_tie_in_overlapping_windows_goes_to_each_windows_first_maximum()
     np.testing.assert_array_equal(dX.reshape(2, 3), [[1.0, 2.0, 0.0], [0.0, 0.0, 0.0]])
 
 
-def test_avgpool_spreads_delta_over_k_squared_pixels(rng):
+def test_avgpool_spreads_delta_over_k_squared_pixels():
     delta = np.full((1, 1, 1, 1), 8.0)
     dX = nn.AvgPool2D(2).backward_delta(np.zeros((1, 2, 2, 1)), delta)
     np.testing.assert_array_equal(dX.ravel(), [2.0, 2.0, 2.0, 2.0])

@@ -42,8 +42,8 @@ class _QuietHandler(http.server.SimpleHTTPRequestHandler):
 def server():
     site = site_dir()
     if not (site / "index.html").exists():
-        pytest.fail(f"no built site in {site}: run `make book` first (or `make browser`)",
-                    pytrace=False)
+        pytest.fail(f"no built site in {site}: run `make book` first "
+                    f"(or `make browser`)", pytrace=False)
     handler = functools.partial(_QuietHandler, directory=str(site))
     httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
     thread = threading.Thread(target=httpd.serve_forever, daemon=True)
@@ -67,7 +67,8 @@ def _npm_versions():
 def browser():
     path = chromium_path()
     if path is None:
-        pytest.fail("Chromium is not installed. Install it with `apt-get install chromium` "
+        pytest.fail("Chromium is not installed. Install it with "
+                    "`apt-get install chromium` "
                     "(Debian/Ubuntu; `make browser` does it when run as root), or set "
                     "CHROMIUM=/path/to/chrome. This test never skips.", pytrace=False)
     try:
@@ -76,7 +77,7 @@ def browser():
         pytest.fail("playwright is not installed: pip install -r requirements-test.txt "
                     "(`make browser` does it)", pytrace=False)
     if not _npm_versions():
-        pytest.fail("the page assets are not installed: (cd tests/browser && npm ci) "
+        pytest.fail("the page assets are not installed: run tests/browser/fetch-assets "
                     "(`make browser` does it)", pytrace=False)
     with sync_playwright() as p:
         chromium = p.chromium.launch(executable_path=path, args=["--no-sandbox"])
@@ -96,7 +97,7 @@ class PageLog:
 
         def route(route):
             url = route.request.url
-            if url.startswith(base) or url.startswith("data:") or url.startswith("blob:"):
+            if url.startswith((base, "data:", "blob:")):
                 return route.continue_()
             if url.startswith(CDN):
                 local = _npm_file(url[len(CDN):], versions)

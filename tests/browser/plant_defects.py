@@ -113,7 +113,8 @@ def raw_tex_in_search(script):
 
 
 def main():
-    site = Path(sys.argv[1] if len(sys.argv) > 1 else HERE.parent.parent / "_build/html")
+    default = HERE.parent.parent / "_build" / "html"
+    site = Path(sys.argv[1]) if len(sys.argv) > 1 else default
     with tempfile.TemporaryDirectory() as tmp:
         copy = Path(tmp) / "html"
         shutil.copytree(site, copy)

@@ -203,7 +203,8 @@ def check_widgets(page):
     except Exception:       # noqa: BLE001 - reported below, view by view
         pass
     views = page.evaluate(WIDGETS_RENDERED_JS)
-    problems += [f"widget {v['model']} did not render" for v in views if not v["rendered"]]
+    problems += [f"widget {v['model']} did not render" for v in views
+                 if not v["rendered"]]
     scripts = page.query_selector_all(
         'script[type="application/vnd.jupyter.widget-view+json"]')
     for number, script in enumerate(scripts, 1):
@@ -228,10 +229,12 @@ def check_widgets(page):
 
 def check_quizzes(page):
     problems = []
-    for number, quiz in enumerate(page.query_selector_all("div[data-shufflequestions]"), 1):
+    quizzes = page.query_selector_all("div[data-shufflequestions]")   # jupyterquiz
+    for number, quiz in enumerate(quizzes, 1):
         questions = quiz.query_selector_all("div.Quiz")      # one a question
         if not questions:
-            problems.append(f"self-check {number} shows no question (its script failed)")
+            problems.append(f"self-check {number} shows no question "
+                            f"(its script failed)")
         for q_number, question in enumerate(questions, 1):
             buttons = question.query_selector_all(".MCButton")
             field = question.query_selector(".Input-text")
@@ -288,7 +291,8 @@ def test_sidebar_toggles_open_the_chapter_list_and_the_page_contents(open_page, 
     }"""
     problems = []
     for name in ("primary", "secondary"):
-        toggles = [t for t in page.query_selector_all(f".{name}-toggle") if t.is_visible()]
+        toggles = [t for t in page.query_selector_all(f".{name}-toggle")
+                   if t.is_visible()]
         if not toggles:
             if name == "primary" or width == PHONE:
                 problems.append(f"no visible {name} toggle")

@@ -1,4 +1,4 @@
-"""Where the built website is, and its pages (shared by conftest.py and site_check.py)."""
+"""Where the built website is, and its pages (for conftest.py and site_check.py)."""
 import os
 from pathlib import Path
 
@@ -18,4 +18,10 @@ def pages():
     skip = {"genindex.html", "search.html", "py-modindex.html"}
     return sorted(str(p.relative_to(site)) for p in site.rglob("*.html")
                   if not p.relative_to(site).parts[0].startswith("_")
-                  and p.name not in skip)
+                  and p.name not in skip and not _redirect(p))
+
+
+def _redirect(page):
+    """A page that only sends the browser elsewhere (the site's index.html)."""
+    head = page.read_text(errors="replace")[:2000].lower()
+    return 'http-equiv="refresh"' in head

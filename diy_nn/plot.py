@@ -13,7 +13,7 @@ import numpy as np
 
 from .metrics import predicted_classes
 
-#: the book's figure style: readable when shown at 100 % in a 700-pixel column
+#: The book's figure style, readable when shown at 100 % in a 700-pixel column.
 BOOK_STYLE = {
     "figure.figsize": (6.0, 3.8),
     "figure.dpi": 100,

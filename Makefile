@@ -57,7 +57,9 @@ browser: $(VENV)/.test $(BROWSER_ASSETS) book
 ## notebooks: re-execute every chapter and store its outputs and widget state
 notebooks: $(STAMP)
 	# MPLBACKEND=Agg (as .ci/run sets it) would keep the figures out of the stored outputs.
-	env -u MPLBACKEND $(BIN)/jupyter nbconvert --to notebook --execute --inplace $(NOTEBOOKS)
+	# MATPLOTLIBRC: as in nbval, a figure whose titles overlap fails the run.
+	env -u MPLBACKEND MATPLOTLIBRC=$(CURDIR)/.ci/matplotlibrc \
+		$(BIN)/jupyter nbconvert --to notebook --execute --inplace $(NOTEBOOKS)
 
 ## benchmark: diy_nn against PyTorch and a bare NumPy loop, one epoch of an MLP
 benchmark: $(VENV)/.oracle

@@ -143,8 +143,9 @@ def plot_images(images, titles=None, ncols=8, axes=None, cmap="gray_r", suptitle
     if axes is None:
         nrows = -(-n // ncols)
         height = size * nrows + 0.3 * (titles is not None)
+        # Constrained layout keeps a suptitle clear of the images' titles.
         fig, axes = plt.subplots(nrows, ncols, figsize=(size * ncols, height),
-                                 squeeze=False)
+                                 squeeze=False, layout="constrained")
     axes = np.asarray(axes).reshape(-1)
     for i, ax in enumerate(axes):
         ax.axis("off")

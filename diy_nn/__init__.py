@@ -1,9 +1,20 @@
 """diy_nn: a neural-network library built from scratch in NumPy, one chapter at a time.
 
-The core (modules, losses, Sequential, optimisers, gradcheck, data helpers)
-needs NumPy alone. ``diy_nn.datasets``, ``diy_nn.plot`` and ``diy_nn.exercises``
-sit on top and bring their own dependencies; import them by name.
+This package is the library a student builds: modules, losses, Sequential,
+optimisers, gradcheck and data helpers. It imports NumPy and the standard
+library only (``tests/test_architecture.py`` checks it; tqdm draws SGD's
+progress bar when it is installed). Two sub-packages sit on top of it and bring
+their own dependencies; nothing here imports them:
+
+- ``diy_nn.datasets``: verified downloads and loaders of the book's data sets;
+- ``diy_nn.book``: the book's machinery (plots, exercise checkers, quizzes,
+  widgets, the tie rule of its studies, the workbook's runtime).
+
+Importing it sets, once, how the C library's ``malloc`` reuses freed memory, so
+that a training step does not pay for fresh pages at every batch
+(``diy_nn.memory``; ``DIY_NN_KEEP_FREED_MEMORY=0`` leaves it alone).
 """
+from . import memory  # noqa: F401  (first: it sets malloc before any array)
 from .activation import ELU, LeakyReLU, LogSoftmax, ReLU, Sigmoid, Softmax, TanH
 from .autoencoder import AutoEncoder, TiedLinear
 from .conv1d import AvgPool1D, Conv1D, MaxPool1D

@@ -8,8 +8,7 @@ right gradient.
 """
 import numpy as np
 
-from .dtype import get_default_dtype
-from .errors import check_finite, check_nonnegative
+from .errors import as_real_array, check_delta, check_finite, check_nonnegative
 from .module import Module
 
 
@@ -25,21 +24,26 @@ class Activation(Module):
         return self._function(self._check(X))
 
     def _check(self, X):
-        X = np.asarray(X)
-        if X.dtype.kind != "f":
-            X = X.astype(get_default_dtype())
+        X = as_real_array(self, X)
         if X.ndim == 0:
             raise ValueError(
                 f"{self!r}: expected an input of shape (batch, ...), got a scalar"
             )
-        check_finite(repr(self), X)
+        check_finite(self, X)
         return X
+
+    def _check_backward(self, input, delta):
+        """``input`` and ``delta`` as float arrays of one shape: delta is
+        dL/doutput, and the output has the input's shape."""
+        input = as_real_array(self, input)
+        return input, check_delta(self, delta, input.shape, input.shape, finite=False)
 
     def _function(self, X):
         raise NotImplementedError
 
     def backward_delta(self, input, delta):
         """``delta * f'(input)``, element by element; the shape of ``input``."""
+        input, delta = self._check_backward(input, delta)
         return delta * self._derivative(input)
 
     def _derivative(self, input):
@@ -70,7 +74,7 @@ class Sigmoid(Activation):
         return sigmoid(X)
 
     def _derivative(self, input):
-        s = self._function(np.asarray(input))
+        s = self._function(input)
         return s * (1 - s)
 
 
@@ -82,12 +86,14 @@ class ReLU(Activation):
         return np.maximum(X, 0)
 
     def _derivative(self, input):
-        return (np.asarray(input) > 0).astype(np.asarray(input).dtype)
+        return (input > 0).astype(input.dtype)
 
     def backward_delta(self, input, delta):
-        # delta * mask, not np.where: the same numbers (for a finite delta),
+        """``delta`` where ``input > 0``, else 0; the shape of ``input``."""
+        input, delta = self._check_backward(input, delta)
+        # delta * mask, not np.where: the same numbers (delta is finite),
         # several times faster.
-        return delta * (np.asarray(input) > 0)
+        return delta * (input > 0)
 
 
 class LeakyReLU(Activation):
@@ -107,7 +113,6 @@ class LeakyReLU(Activation):
         return np.where(X > 0, X, self.negative_slope * X)
 
     def _derivative(self, input):
-        input = np.asarray(input)
         return np.where(input > 0, 1, self.negative_slope).astype(input.dtype)
 
 
@@ -131,7 +136,6 @@ class ELU(Activation):
         return np.where(X > 0, X, self.alpha * np.expm1(np.minimum(X, 0)))
 
     def _derivative(self, input):
-        input = np.asarray(input)
         return np.where(
             input > 0, 1, self.alpha * np.exp(np.minimum(input, 0))
         ).astype(input.dtype)
@@ -170,7 +174,8 @@ class Softmax(Activation):
     def backward_delta(self, input, delta):
         """``s * (delta - <delta, s>)`` along the last axis, with
         ``s = softmax(input)`` (equation (3)); the shape of ``input``."""
-        s = softmax(np.asarray(input))
+        input, delta = self._check_backward(input, delta)
+        s = self._function(input)
         return s * (delta - (delta * s).sum(axis=-1, keepdims=True))
 
 
@@ -187,5 +192,6 @@ class LogSoftmax(Activation):
     def backward_delta(self, input, delta):
         """``delta - s * sum(delta)`` along the last axis, with
         ``s = softmax(input)`` (equation (6)); the shape of ``input``."""
-        s = softmax(np.asarray(input))
+        input, delta = self._check_backward(input, delta)
+        s = softmax(input)
         return delta - s * delta.sum(axis=-1, keepdims=True)

@@ -9,23 +9,25 @@ encoder: one shared array, whose gradient sums both uses (equation (8)).
 import numpy as np
 
 from .activation import Activation, Sigmoid
-from .dropout import Dropout
-from .errors import check_array, shape_str
+from .dropout import Dropout, check_recompute
+from .errors import (
+    as_real_array, check_array, check_bool, check_delta, check_finite, shape_str,
+)
 from .linear import Linear
 from .module import Module
 from .sequential import Sequential
 
 
 class TiedLinear(Module):
-    """``(batch, linear.output) -> (batch, linear.input)``: ``X @ W^T + b``, where
-    ``W`` is the weight of ``linear``, another ``Linear`` layer
+    """``(batch, linear.out_features) -> (batch, linear.in_features)``: ``X @ W^T
+    + b``, where ``W`` is the weight of ``linear``, another ``Linear`` layer
     (chapter "The auto-encoder", equation (7)).
 
     ``W`` is not a parameter of this layer: it is read from ``linear`` at every
-    call, and its gradient, ``delta^T X`` of shape ``(linear.input,
-    linear.output)``, is added to ``linear``'s gradient of ``W``, which so sums
-    both uses (equation (8)). The bias ``b``, shape ``(linear.input,)``, is
-    this layer's own parameter; ``bias=False`` leaves it out. ``b`` starts at
+    call, and its gradient, ``delta^T X`` of shape ``(linear.in_features,
+    linear.out_features)``, is added to ``linear``'s gradient of ``W``, which so
+    sums both uses (equation (8)). The bias ``b``, shape ``(linear.in_features,)``,
+    is this layer's own parameter; ``bias=False`` leaves it out. ``b`` starts at
     zero, or at ``b`` when given (an array of that shape).
     """
 
@@ -37,23 +39,26 @@ class TiedLinear(Module):
                 f"got {type(linear).__name__}"
             )
         self.linear = linear
-        self.input, self.output, self.bias = linear.output, linear.input, bias
+        self.in_features, self.out_features = linear.out_features, linear.in_features
+        self.bias = check_bool("TiedLinear", "bias", bias)
         W = linear._parameters["W"]
-        if bias:
+        if self.bias:
             self._parameters["b"] = (np.zeros(W.shape[0], dtype=W.dtype) if b is None
                                      else self._check_bias(b, W.dtype))
         self._gradient = {k: np.zeros_like(v) for k, v in self._parameters.items()}
 
     def _check_bias(self, b, dtype):
-        if getattr(b, "shape", None) != (self.output,):
+        b = as_real_array("TiedLinear", b, dtype, what="b")
+        if b.shape != (self.out_features,):
             raise ValueError(
-                f"TiedLinear: expected a bias of shape ({self.output},), "
-                f"got {shape_str(getattr(b, 'shape', ()))}"
+                f"TiedLinear: expected a bias of shape ({self.out_features},), "
+                f"got {shape_str(b.shape)}"
             )
-        return b.astype(dtype, copy=True)
+        check_finite("TiedLinear", b, "b", hint="")
+        return b.copy()
 
     def __repr__(self):
-        return (f"TiedLinear({self.input}, {self.output}"
+        return (f"TiedLinear({self.in_features}, {self.out_features}"
                 f"{'' if self.bias else ', bias=False'}; "
                 f"W: the transpose of {self.linear!r})")
 
@@ -61,11 +66,12 @@ class TiedLinear(Module):
         return self.linear._parameters["W"]
 
     def _check(self, X, finite=True):
-        X = check_array(
-            f"TiedLinear({self.input}, {self.output})", X, ("batch", self.input), finite
-        )
-        W = self._W()
-        return X if X.dtype == W.dtype else X.astype(W.dtype)
+        return check_array(f"TiedLinear({self.in_features}, {self.out_features})", X,
+                           ("batch", self.in_features), finite, self._W().dtype)
+
+    def _check_delta(self, X, delta, finite=True):
+        return check_delta(self, delta, (len(X), self.out_features), X.shape,
+                           self._W().dtype, finite)
 
     def forward(self, X):
         """``(batch, input) -> (batch, output)``: ``X @ W^T + b`` (equation (7))."""
@@ -78,14 +84,17 @@ class TiedLinear(Module):
     def backward_update_gradient(self, input, delta):
         """Add ``delta^T X`` to the tied layer's gradient of ``W`` and the column
         sums of ``delta`` to this layer's gradient of ``b`` (equation (8))."""
-        input = self._check(input, finite=False)
+        X = self._check(input, finite=False)
+        delta = self._check_delta(X, delta)
         # Equation (8): d(X W^T)/dW gives (X^T delta)^T = delta^T X, the shape of W.
-        self.linear._gradient["W"] += delta.T @ input
+        self.linear._gradient["W"] += delta.T @ X
         if self.bias:
             self._gradient["b"] += delta.sum(axis=0)
 
     def backward_delta(self, input, delta):
         """dL/dX = ``delta @ W``: ``(batch, output) -> (batch, input)``."""
+        X = self._check(input, finite=False)
+        delta = self._check_delta(X, delta, finite=False)
         return delta @ self._W()
 
 
@@ -98,7 +107,7 @@ def _widths(module):
     """``(input width, output width)`` of a chain of Linear, TiedLinear and
     element-wise layers, or None when it holds another kind of module."""
     if isinstance(module, (Linear, TiedLinear)):
-        return module.input, module.output
+        return module.in_features, module.out_features
     if isinstance(module, _SAME_WIDTH):
         return "any", "any"
     if isinstance(module, Sequential):
@@ -187,16 +196,19 @@ class AutoEncoder(Module):
         super().__init__()
         for name, m in (("encoder", encoder), ("decoder", decoder)):
             if not isinstance(m, Module):
+                what = type(m).__name__
+                if isinstance(m, type) and issubclass(m, Module):
+                    what = f"the class {m.__name__} itself: pass an instance"
                 raise TypeError(
-                    f"AutoEncoder: expected the {name} to be a Module, "
-                    f"got {type(m).__name__}"
+                    f"AutoEncoder: expected the {name} to be a Module, got {what}"
                 )
         if encoder is decoder:
             raise ValueError("AutoEncoder: the encoder and the decoder must be "
                              "two different modules")
-        self.encoder, self.decoder, self.tied = encoder, decoder, bool(tied)
+        self.encoder, self.decoder = encoder, decoder
+        self.tied = check_bool("AutoEncoder", "tied", tied)
         self._check_widths()
-        if tied:
+        if self.tied:
             self._tie()
         self._forward_state = None
 
@@ -231,11 +243,11 @@ class AutoEncoder(Module):
         pairs = list(zip(reversed(enc_slots), dec_slots))
         for j, (e_slot, d_slot) in enumerate(pairs):
             e, d = _layer(self.encoder, e_slot), _layer(self.decoder, d_slot)
-            if (d.input, d.output) != (e.output, e.input):
+            if (d.in_features, d.out_features) != (e.out_features, e.in_features):
                 raise ValueError(
                     f"AutoEncoder(tied=True): decoder Linear layer {j} is {d!r}, "
                     f"but the encoder layer it mirrors is {e!r}; tying needs "
-                    f"Linear({e.output}, {e.input})"
+                    f"Linear({e.out_features}, {e.in_features})"
                 )
         for e_slot, d_slot in pairs:
             e, d = _layer(self.encoder, e_slot), _layer(self.decoder, d_slot)
@@ -278,6 +290,7 @@ class AutoEncoder(Module):
         trained with ``BCEWithLogitsLoss``.
         """
         self._forward_state = None
+        probabilities = check_bool("AutoEncoder.decode", "probabilities", probabilities)
         out = self._decode_checked(Z)
         if probabilities:
             out = Sigmoid()._function(out)
@@ -294,7 +307,7 @@ class AutoEncoder(Module):
 
     def forward(self, X):
         """``decoder(encoder(X))``: ``(batch, d) -> (batch, d)`` (equation (1)).
-        Keeps ``X`` and the code for :meth:`backward`."""
+        Keeps ``X`` and the code for :meth:`backward` (``predict`` keeps none)."""
         Z = self.encoder.forward(X)
         out = self._decode_checked(Z)
         if out.shape != np.shape(X):
@@ -303,7 +316,7 @@ class AutoEncoder(Module):
                 f"but the input has shape {shape_str(np.shape(X))}; a reconstruction "
                 f"must have the input's shape"
             )
-        self._forward_state = (X, Z)
+        self._forward_state = (X, Z) if self.keep_for_backward else None
         return out
 
     def backward(self, delta, input_gradient=True):
@@ -315,8 +328,9 @@ class AutoEncoder(Module):
         """
         if self._forward_state is None:
             raise RuntimeError(
-                "AutoEncoder.backward: call forward first (encode and decode do "
-                "not count); backward needs the input and the code of a forward"
+                "AutoEncoder.backward: call forward first (encode, decode and "
+                "predict do not count); backward needs the input and the code of "
+                "a forward"
             )
         X, Z = self._forward_state
         dZ = _backprop(self.decoder, Z, delta)
@@ -325,12 +339,14 @@ class AutoEncoder(Module):
     def backward_update_gradient(self, input, delta):
         """Add the gradients of every parameter, from ``input`` and ``delta``
         (the forward is computed again from ``input``)."""
+        check_recompute(self, "backward_update_gradient")
         self.forward(input)
         self.backward(delta, input_gradient=False)
 
     def backward_delta(self, input, delta):
         """dL/dinput, the shape of ``input``; the parameter gradients are left
         untouched."""
+        check_recompute(self, "backward_delta")
         Z = self.encoder.forward(input)
         self._forward_state = None
         self._decode_checked(Z)

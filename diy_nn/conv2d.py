@@ -5,16 +5,23 @@ module works on all examples and positions at once: strided views of the input
 (no copy), matrix products, and at most a loop over the ``k_size * k_size``
 offsets inside a window (chapter "Going further").
 
+``Conv2D`` is written as the equations of the chapter: a sum over the offsets of
+the kernel, one matrix product each. Its fast path, one product of the whole
+window matrix (im2col) when that matrix fits in memory, is three helpers below
+the class: :func:`im2col_forward`, :func:`im2col_weight_gradient` and
+:func:`im2col_input_shares`.
+
 A module keeps nothing between ``forward`` and ``backward``: the gradients are
 computed from ``(input, delta)`` and the parameters alone, so an input changed
 in place after the forward cannot give a wrong gradient.
 """
 import numpy as np
 
-from .dtype import get_default_dtype, resolve_dtype
-from .errors import check_finite, check_nonnegative_int, check_positive_int
-from .init import get_rng, init_bias, init_weights
-from .module import Module
+from .convolution import _Convolution
+from .errors import zeros
+from .init import make_parameters
+from .pool import _Pool, pool_gradient_array
+from .windows import check_windowed, offset_views, out_size, windows
 
 # A window matrix (im2col) larger than this many bytes, and larger than the
 # output, is not built: the convolution then loops over the kernel offsets
@@ -24,96 +31,27 @@ from .module import Module
 COLUMNS_BYTES = 128 * 2**20
 
 
-def out_size(size, k_size, stride=1, padding=0):
-    """The number of windows of ``k_size`` pixels, ``stride`` apart, along an
-    axis of ``size`` pixels padded with ``padding`` zeros on each side:
-    ``(size + 2 padding - k_size) // stride + 1``
-    (chapter "Going further", equation (2))."""
-    return (size + 2 * padding - k_size) // stride + 1
-
-
-def check_image(name, X, k_size, chan=None, padding=0, finite=True):
+def check_image(name, X, k_size, chan=None, padding=0, finite=True, dtype=None):
     """Check that ``X`` is ``(batch, h, w, chan)`` with ``h + 2 padding`` and
-    ``w + 2 padding`` at least ``k_size``; returns it as an array (integers
-    become the default float type).
-
-    ``chan`` None accepts any number of channels. The ``ValueError`` names the
-    module, the shape it got and the shape it expects.
-    """
-    X = np.asarray(X)
-    if X.dtype.kind != "f":
-        X = X.astype(get_default_dtype())
-    least = k_size - 2 * padding
-    c = "chan" if chan is None else chan
-    expected = (f"(batch, h >= {least}, w >= {least}, {c})" if least > 1
-                else f"(batch, h, w, {c})")
-    small = X.ndim == 4 and min(X.shape[1:3]) < least
-    if X.ndim != 4 or small or (chan is not None and X.shape[3] != chan):
-        why = ""
-        if X.ndim == 3:
-            why = (" (a 3-D array: add a channel axis, X[..., None], for one "
-                   "channel)")
-        elif small:
-            why = f" (an image smaller than the kernel, {k_size} x {k_size}"
-            why += f", with padding {padding})" if padding else ")"
-        elif X.ndim == 4:
-            why = f" ({X.shape[3]} channels instead of {chan})"
-        raise ValueError(f"{name}: expected an input of shape {expected}, "
-                         f"got {tuple(X.shape)}{why}")
-    if finite:
-        check_finite(name, X)
-    return X
+    ``w + 2 padding`` at least ``k_size``; returns it as a float array (see
+    :func:`~diy_nn.windows.check_windowed`). ``chan`` None accepts any number of
+    channels."""
+    return check_windowed(name, X, 2, k_size, chan, padding, finite, dtype)
 
 
-def _check_delta(module, X, delta, chan):
-    """``delta`` as an array of the output's shape for the input ``X``, or a
-    ValueError naming ``module``."""
-    delta = np.asarray(delta)
-    p = getattr(module, "padding", 0)
-    expected = (X.shape[0], out_size(X.shape[1], module.k_size, module.stride, p),
-                out_size(X.shape[2], module.k_size, module.stride, p), chan)
-    if delta.shape != expected:
-        raise ValueError(
-            f"{module!r}: expected delta of shape {expected} for an input of "
-            f"shape {X.shape}, got {delta.shape}"
-        )
-    return delta
-
-
-def windows(X, k_size, stride=1):
-    """The view ``(batch, h_out, w_out, k_size, k_size, chan)`` of every window
-    of ``X`` ``(batch, h, w, chan)``:
-    ``windows(X)[n, y, x, i, j] = X[n, y * stride + i, x * stride + j]``
-    (equation (1)). No copy: the view shares ``X``'s memory."""
-    batch, h, w, chan = X.shape
-    h_out, w_out = out_size(h, k_size, stride), out_size(w, k_size, stride)
-    s0, s1, s2, s3 = X.strides
-    return np.lib.stride_tricks.as_strided(
-        X, shape=(batch, h_out, w_out, k_size, k_size, chan),
-        strides=(s0, stride * s1, stride * s2, s1, s2, s3), writeable=False,
-    )
-
-
-def offset_view(A, i, j, stride, h_out, w_out):
-    """``A[:, y * stride + i, x * stride + j]`` for every output position
-    ``(y, x)``: the pixels that offset ``(i, j)`` of the kernel meets, as a
-    strided view ``(batch, h_out, w_out, chan)``."""
-    return A[:, i:i + stride * (h_out - 1) + 1:stride,
-             j:j + stride * (w_out - 1) + 1:stride]
-
-
-def pad(X, padding):
+def pad(X, padding, owner="pad"):
     """``X`` with ``padding`` zeros on each side of its two image axes (a copy),
-    or ``X`` itself for ``padding=0``."""
+    or ``X`` itself for ``padding=0``. ``owner`` names the layer in errors."""
     if padding == 0:
         return X
     batch, h, w, chan = X.shape
-    out = np.zeros((batch, h + 2 * padding, w + 2 * padding, chan), dtype=X.dtype)
+    out = zeros(owner, (batch, h + 2 * padding, w + 2 * padding, chan), X.dtype,
+                "the padded input", f"is padding={padding} what you meant?")
     out[:, padding:padding + h, padding:padding + w] = X
     return out
 
 
-class Conv2D(Module):
+class Conv2D(_Convolution):
     """``(batch, h, w, chan_in) -> (batch, h_out, w_out, chan_out)`` with
     ``h_out = (h + 2 padding - k_size) // stride + 1`` (and ``w_out`` alike):
     a cross-correlation of the image with ``k_size x k_size`` filters, plus a
@@ -125,84 +63,19 @@ class Conv2D(Module):
     :class:`~diy_nn.Linear`, with fan-in ``k_size * k_size * chan_in``: ``"default"``
     is PyTorch's uniform on ±1/sqrt(k_size * k_size * chan_in). An input of
     another dtype is converted to the parameters' dtype.
+
+    Each method first tries its fast path, a helper beside the class (the
+    window matrix, when it fits in memory); the code below it is the equation.
     """
+
+    dims = 2
 
     def __init__(self, k_size, chan_in, chan_out, stride=1, padding=0, bias=True,
                  init="default", rng=None, dtype=None):
-        super().__init__()
-        name = "Conv2D"
-        self.k_size = check_positive_int(name, "k_size", k_size)
-        self.chan_in = check_positive_int(name, "chan_in", chan_in)
-        self.chan_out = check_positive_int(name, "chan_out", chan_out)
-        self.stride = check_positive_int(name, "stride", stride)
-        self.padding = check_nonnegative_int(name, "padding", padding)
-        self.bias = bool(bias)
-        dtype = resolve_dtype(dtype)
-        rng = get_rng(rng)
-        k = self.k_size
-        fan_in = k * k * self.chan_in
-        self._parameters["W"] = init_weights(
-            (k, k, self.chan_in, self.chan_out), fan_in, k * k * self.chan_out,
-            init, rng, dtype,
-        )
-        if self.bias:
-            self._parameters["b"] = init_bias(
-                (self.chan_out,), fan_in, init, rng, dtype
-            )
-        self._gradient = {k: np.zeros_like(v) for k, v in self._parameters.items()}
-
-    def __repr__(self):
-        extra = "" if self.stride == 1 else f", stride={self.stride}"
-        extra += "" if self.padding == 0 else f", padding={self.padding}"
-        extra += "" if self.bias else ", bias=False"
-        return f"Conv2D({self.k_size}, {self.chan_in}, {self.chan_out}{extra})"
-
-    def _check(self, X, finite=True):
-        X = check_image(repr(self), X, self.k_size, self.chan_in, self.padding,
-                        finite)
-        W = self._parameters["W"]
-        return X if X.dtype == W.dtype else X.astype(W.dtype)
-
-    def _check_delta(self, X, delta):
-        delta = _check_delta(self, X, delta, self.chan_out)
-        W = self._parameters["W"]
-        return delta if delta.dtype == W.dtype else delta.astype(W.dtype)
-
-    def _use_columns(self, n_rows, itemsize):
-        """Whether the window matrix ``(n_rows, k_size * k_size * chan_in)`` is
-        small enough to build: at most COLUMNS_BYTES, or no larger than the
-        output ``(n_rows, chan_out)``."""
-        width = self.k_size ** 2 * self.chan_in
-        return (n_rows * width * itemsize <= COLUMNS_BYTES
-                or width <= self.chan_out)
-
-    def _columns(self, Xp, h_out, w_out):
-        """The window matrix ``(batch * h_out * w_out, k_size * k_size *
-        chan_in)`` of the padded input ``Xp``: one row a window, its columns in
-        the order of ``W.reshape(-1, chan_out)``'s rows (im2col, a copy)."""
-        if self.chan_in > 2:
-            return windows(Xp, self.k_size, self.stride).reshape(
-                -1, self.k_size ** 2 * self.chan_in)
-        # With one or two channels, the copy above moves a few numbers at a
-        # time. Build the transpose instead, one offset at a time, each a copy
-        # of whole image rows: six times faster for one channel. BLAS takes
-        # the transposed matrix as it is.
-        k = self.k_size
-        batch = Xp.shape[0]
-        columns = np.empty((k, k, self.chan_in, batch, h_out, w_out), Xp.dtype)
-        for i in range(k):
-            for j in range(k):
-                view = offset_view(Xp, i, j, self.stride, h_out, w_out)
-                columns[i, j] = view.transpose(3, 0, 1, 2)
-        return columns.reshape(k * k * self.chan_in, -1).T
-
-    def _offsets(self, Xp, h_out, w_out):
-        """The ``k_size * k_size`` offsets ``(i, j)`` and the view of the padded
-        input ``Xp`` each meets, flattened to ``(rows, chan_in)`` (a copy)."""
-        for i in range(self.k_size):
-            for j in range(self.k_size):
-                view = offset_view(Xp, i, j, self.stride, h_out, w_out)
-                yield i, j, view.reshape(-1, self.chan_in)
+        super().__init__(k_size, chan_in, chan_out, stride, padding, bias)
+        self._parameters, self._gradient = make_parameters(
+            "Conv2D", W=(k_size, k_size, chan_in, chan_out),
+            b=(chan_out,) if self.bias else None, init=init, rng=rng, dtype=dtype)
 
     def forward(self, X):
         """``(batch, h, w, chan_in) -> (batch, h_out, w_out, chan_out)``:
@@ -210,41 +83,33 @@ class Conv2D(Module):
         ``Xp`` the padded input and ``s`` the stride (equation (3))."""
         X = self._check(X)
         W = self._parameters["W"]
-        Xp = pad(X, self.padding)
-        batch, hp, wp, _ = Xp.shape
-        h_out = out_size(hp, self.k_size, self.stride)
-        w_out = out_size(wp, self.k_size, self.stride)
-        n_rows = batch * h_out * w_out
-        if self._use_columns(n_rows, X.itemsize):
-            # im2col: one row a window, the whole convolution one product.
-            out = self._columns(Xp, h_out, w_out) @ W.reshape(-1, self.chan_out)
-        else:
-            # A sum over the kernel offsets of products (equation (3)).
-            out = np.zeros((n_rows, self.chan_out), dtype=W.dtype)
-            for i, j, rows in self._offsets(Xp, h_out, w_out):
-                out += rows @ W[i, j]
+        Xp = pad(X, self.padding, self)
+        out = im2col_forward(Xp, W, self.stride)
+        if out is None:
+            # Equation (4): for each offset (i, j), the pixels it meets times W[i, j].
+            views = offset_views(Xp, self.k_size, self.stride)
+            out = np.zeros(views[0].shape[:3] + (self.chan_out,), dtype=W.dtype)
+            flat = out.reshape(-1, self.chan_out)
+            for X_ij, W_ij in zip(views, W.reshape(-1, self.chan_in, self.chan_out)):
+                flat += X_ij.reshape(-1, self.chan_in) @ W_ij
         if self.bias:
             out += self._parameters["b"]
-        return out.reshape(batch, h_out, w_out, self.chan_out)
+        return out
 
     def backward_update_gradient(self, input, delta):
         """Add dL/dW (equation (5)) and dL/db (equation (6)) to ``_gradient``;
         ``delta`` is ``(batch, h_out, w_out, chan_out)``."""
-        # forward has looked for NaN in this input already: check the shape only.
+        # forward has looked for NaN and infinity in this input: check the shape.
         X = self._check(input, finite=False)
         delta = self._check_delta(X, delta)
         d2 = delta.reshape(-1, self.chan_out)
-        Xp = pad(X, self.padding)
-        h_out, w_out = delta.shape[1:3]
-        gW = self._gradient["W"]
-        if self._use_columns(len(d2), X.itemsize):
-            # Equation (5), every (i, j, c) at once: the window matrix
-            # transposed times delta.
-            columns = self._columns(Xp, h_out, w_out)
-            gW += (columns.T @ d2).reshape(gW.shape)
-        else:
-            for i, j, rows in self._offsets(Xp, h_out, w_out):
-                gW[i, j] += rows.T @ d2
+        Xp = pad(X, self.padding, self)
+        gW = im2col_weight_gradient(Xp, d2, self.k_size, self.stride)
+        if gW is None:
+            # Equation (5): dL/dW[i, j] = X^(i,j)^T delta, offset by offset.
+            gW = np.stack([X_ij.reshape(-1, self.chan_in).T @ d2 for X_ij
+                           in offset_views(Xp, self.k_size, self.stride)])
+        self._gradient["W"] += gW.reshape(self._parameters["W"].shape)
         if self.bias:
             # Equation (6): dL/db = the sum of delta over examples and positions.
             # A product with a vector of ones: BLAS sums the rows several
@@ -256,84 +121,89 @@ class Conv2D(Module):
         ``dXp[n, y s + i, x s + j] += delta[n, y, x] @ W[i, j]^T`` for every
         offset ``(i, j)``, then the padding cropped off."""
         X = self._check(input, finite=False)
-        delta = self._check_delta(X, delta)
+        delta = self._check_delta(X, delta, finite=False)
         batch, h, w, _ = X.shape
-        h_out, w_out = delta.shape[1:3]
-        p, k, s = self.padding, self.k_size, self.stride
-        W = self._parameters["W"]
-        d2 = delta.reshape(-1, self.chan_out)
+        p = self.padding
+        W = self._parameters["W"].reshape(-1, self.chan_in, self.chan_out)
         dXp = np.zeros((batch, h + 2 * p, w + 2 * p, self.chan_in), dtype=W.dtype)
-        if self.chan_in < 4 and self._use_columns(len(d2), X.itemsize):
-            # One product gives what every window position receives. (With
-            # more channels, the loop below is faster: its additions run over
-            # contiguous rows of w_out * chan_in numbers.)
-            per_window = (d2 @ W.reshape(-1, self.chan_out).T).reshape(
-                batch, h_out, w_out, k, k, self.chan_in)
-            for i in range(k):
-                for j in range(k):
-                    offset_view(dXp, i, j, s, h_out, w_out)[...] += \
-                        per_window[:, :, :, i, j]
-        else:
-            for i in range(k):
-                for j in range(k):
-                    offset_view(dXp, i, j, s, h_out, w_out)[...] += (
-                        d2 @ W[i, j].T).reshape(batch, h_out, w_out, self.chan_in)
+        shares = im2col_input_shares(delta, W)
+        d2 = delta.reshape(-1, self.chan_out)
+        # Equation (7): each offset (i, j) of every window sends delta W[i, j]^T
+        # back to the pixels it met; a loop over the offsets, not the pixels.
+        for o, dX_ij in enumerate(offset_views(dXp, self.k_size, self.stride)):
+            if shares is None:
+                dX_ij += (d2 @ W[o].T).reshape(dX_ij.shape)
+            else:
+                dX_ij += shares[:, :, :, o]
         return dXp[:, p:p + h, p:p + w] if p else dXp
 
 
-class _Pool2D(Module):
-    """Base class of the poolings: ``(batch, h, w, chan) -> (batch,
-    (h - k_size) // stride + 1, (w - k_size) // stride + 1, chan)``, each
-    channel on its own."""
+# --- The fast path of Conv2D: the window matrix (im2col) -----------------------------
 
-    def __init__(self, k_size, stride=None):
-        super().__init__()
-        name = type(self).__name__
-        self.k_size = check_positive_int(name, "k_size", k_size)
-        self.stride = self.k_size if stride is None else check_positive_int(
-            name, "stride", stride)
-
-    def __repr__(self):
-        return f"{type(self).__name__}({self.k_size}, {self.stride})"
-
-    def _check(self, X, finite=True):
-        return check_image(repr(self), X, self.k_size, None, 0, finite)
-
-    def _out_shape(self, X):
-        k, s = self.k_size, self.stride
-        return (X.shape[0], out_size(X.shape[1], k, s), out_size(X.shape[2], k, s),
-                X.shape[3])
-
-    def _views(self, X):
-        """The ``k_size * k_size`` strided views ``X[:, y s + i, x s + j]``, one
-        for each offset ``(i, j)`` in row-major order."""
-        _, h_out, w_out, _ = self._out_shape(X)
-        k, s = self.k_size, self.stride
-        return [offset_view(X, i, j, s, h_out, w_out)
-                for i in range(k) for j in range(k)]
-
-    def _blocks(self, X):
-        """When ``stride == k_size`` the windows tile the image: the view
-        ``(batch, h_out, k_size, w_out, k_size, chan)`` of the pixels they cover,
-        ``blocks[n, y, i, x, j] = X[n, y k + i, x k + j]``. No copy."""
-        batch, h_out, w_out, chan = self._out_shape(X)
-        k = self.k_size
-        s0, s1, s2, s3 = X.strides
-        return np.lib.stride_tricks.as_strided(
-            X, shape=(batch, h_out, k, w_out, k, chan),
-            strides=(s0, k * s1, s1, k * s2, s2, s3), writeable=X.flags.writeable,
-        )
-
-    def _gradient_array(self, X, delta):
-        """The array for dL/dX: zeros, or left uninitialised when the windows
-        tile the whole image, since the tiling path then writes every pixel."""
-        dtype = np.result_type(X.dtype, delta.dtype)
-        k = self.k_size
-        tiled = (self.stride == k and X.shape[1] % k == 0 and X.shape[2] % k == 0)
-        return np.empty(X.shape, dtype) if tiled else np.zeros(X.shape, dtype)
+def fits_window_matrix(n_rows, width, chan_out, itemsize):
+    """Whether a window matrix ``(n_rows, width)`` is small enough to build: at
+    most :data:`COLUMNS_BYTES`, or no larger than the output ``(n_rows,
+    chan_out)``."""
+    return n_rows * width * itemsize <= COLUMNS_BYTES or width <= chan_out
 
 
-class MaxPool2D(_Pool2D):
+def window_matrix(Xp, k_size, stride):
+    """The window matrix ``(batch * h_out * w_out, k_size * k_size * chan_in)`` of
+    the padded input ``Xp``: one row a window, its columns in the order of
+    ``W.reshape(-1, chan_out)``'s rows (im2col, a copy)."""
+    chan_in = Xp.shape[3]
+    if chan_in > 2:
+        return windows(Xp, k_size, stride).reshape(-1, k_size * k_size * chan_in)
+    # With one or two channels, the copy above moves a few numbers at a time.
+    # Build the transpose instead, one offset at a time, each a copy of whole
+    # image rows: six times faster for one channel. BLAS takes the transposed
+    # matrix as it is.
+    views = offset_views(Xp, k_size, stride)
+    columns = np.empty((len(views), chan_in) + views[0].shape[:3], Xp.dtype)
+    for o, view in enumerate(views):
+        columns[o] = view.transpose(3, 0, 1, 2)
+    return columns.reshape(len(views) * chan_in, -1).T
+
+
+def im2col_forward(Xp, W, stride):
+    """``Conv2D``'s output before the bias, ``(batch, h_out, w_out, chan_out)``,
+    as one product of the window matrix of ``Xp`` with ``W``; None when that
+    matrix would not fit (:func:`fits_window_matrix`)."""
+    k, _, chan_in, chan_out = W.shape
+    h_out, w_out = (out_size(size, k, stride) for size in Xp.shape[1:3])
+    n_rows = Xp.shape[0] * h_out * w_out
+    if not fits_window_matrix(n_rows, k * k * chan_in, chan_out, Xp.itemsize):
+        return None
+    out = window_matrix(Xp, k, stride) @ W.reshape(-1, chan_out)
+    return out.reshape(Xp.shape[0], h_out, w_out, chan_out)
+
+
+def im2col_weight_gradient(Xp, d2, k_size, stride):
+    """dL/dW of equation (5) for every offset at once, ``(k_size * k_size *
+    chan_in, chan_out)``: the window matrix of ``Xp`` transposed times ``d2``,
+    delta as ``(rows, chan_out)``; None when the matrix would not fit."""
+    width = k_size * k_size * Xp.shape[3]
+    if not fits_window_matrix(len(d2), width, d2.shape[1], Xp.itemsize):
+        return None
+    return window_matrix(Xp, k_size, stride).T @ d2
+
+
+def im2col_input_shares(delta, W):
+    """What each window sends back to each of its offsets, ``delta[n, y, x] @
+    W[o]^T``, as one product: ``(batch, h_out, w_out, k_size * k_size,
+    chan_in)``, with ``W`` as ``(k_size * k_size, chan_in, chan_out)``. None
+    with four channels in or more, where a product per offset adds faster
+    (contiguous rows of ``w_out * chan_in`` numbers), or when it would not fit."""
+    offsets, chan_in, chan_out = W.shape
+    rows = delta.size // chan_out
+    if chan_in >= 4 or not fits_window_matrix(rows, offsets * chan_in, chan_out,
+                                              delta.itemsize):
+        return None
+    shares = delta.reshape(-1, chan_out) @ W.reshape(-1, chan_out).T
+    return shares.reshape(delta.shape[:3] + (offsets, chan_in))
+
+
+class MaxPool2D(_Pool):
     """``(batch, h, w, chan) -> (batch, (h - k_size) // stride + 1,
     (w - k_size) // stride + 1, chan)``: the maximum of each ``k_size x k_size``
     window, channel by channel (chapter "Going further", equation (9)).
@@ -344,8 +214,7 @@ class MaxPool2D(_Pool2D):
     order (smallest row, then smallest column), as PyTorch does.
     """
 
-    def __init__(self, k_size, stride=None):
-        super().__init__(k_size, stride)
+    dims = 2
 
     def forward(self, X):
         """The maximum of each window (equation (9))."""
@@ -355,7 +224,7 @@ class MaxPool2D(_Pool2D):
         if self.stride == self.k_size:
             # Tiling windows: the maximum over the rows of each block, then over
             # its columns; 2 (k - 1) element-wise maxima instead of k * k - 1.
-            blocks = self._blocks(X)
+            blocks = tiles(X, self.k_size)
             rows = blocks[:, :, 0].copy()
             for i in range(1, self.k_size):
                 np.maximum(rows, blocks[:, :, i], out=rows)
@@ -363,38 +232,36 @@ class MaxPool2D(_Pool2D):
             for j in range(1, self.k_size):
                 np.maximum(out, rows[:, :, :, j], out=out)
             return out
-        # A loop over the k*k offsets: element-wise maxima of strided views,
-        # which beats a reduction over the short window axes.
-        views = self._views(X)
-        out = views[0].copy()
-        for v in views[1:]:
-            np.maximum(out, v, out=out)
-        return out
+        return super()._maximum(X)
 
     def backward_delta(self, input, delta):
         """dL/dX: ``delta`` of each window to the first position of its maximum,
         zero elsewhere (equation (10)); the shape of ``input``."""
         X = self._check(input, finite=False)
-        delta = _check_delta(self, X, delta, X.shape[3])
+        delta = self._check_delta(X, delta, finite=False)
         # Recompute each window's maximum, then hand delta to the first offset
         # that holds it: `free` marks the windows not served yet.
         best = self._maximum(X)
-        dX = self._gradient_array(X, delta)
-        free = np.ones(best.shape, dtype=bool)
+        dX = pool_gradient_array(X, delta, self.k_size, self.stride)
         if self.stride == self.k_size:
             # Tiling windows: one mask of the maxima over the whole image...
-            blocks, d_blocks = self._blocks(X), self._blocks(dX)
+            k = self.k_size
+            blocks, d_blocks = tiles(X, k), tiles(dX, k)
             hit = blocks == best[:, :, None, :, None]
             # ...then keep only the first maximum of each window, when a window
-            # holds its maximum twice (one hit a window otherwise: a quick count).
-            ties = np.count_nonzero(hit) > best.size
-            for i in range(self.k_size if ties else 0):
-                for j in range(self.k_size):
-                    h = hit[:, :, i, :, j]
+            # holds its maximum twice (one hit a window otherwise: a quick count;
+            # after a ReLU, windows of zeros make ties common).
+            if np.count_nonzero(hit) > best.size:
+                # `free` marks the windows not served by an earlier offset.
+                free = ~hit[:, :, 0, :, 0]
+                for o in range(1, k * k - 1):
+                    h = hit[:, :, o // k, :, o % k]
                     h &= free
                     free ^= h  # h lies within free: this clears the windows served
+                hit[:, :, k - 1, :, k - 1] &= free
             np.multiply(hit, delta[:, :, None, :, None], out=d_blocks)
             return dX
+        free = np.ones(best.shape, dtype=bool)
         hit = np.empty(best.shape, dtype=bool)
         share = np.empty(best.shape, dtype=dX.dtype)
         for v, dv in zip(self._views(X), self._views(dX)):
@@ -407,7 +274,7 @@ class MaxPool2D(_Pool2D):
         return dX
 
 
-class AvgPool2D(_Pool2D):
+class AvgPool2D(_Pool):
     """``(batch, h, w, chan) -> (batch, (h - k_size) // stride + 1,
     (w - k_size) // stride + 1, chan)``: the mean of each ``k_size x k_size``
     window, channel by channel (chapter "Going further", equation (11)).
@@ -416,19 +283,15 @@ class AvgPool2D(_Pool2D):
     receives ``delta / k_size**2`` from it.
     """
 
-    def __init__(self, k_size, stride=None):
-        super().__init__(k_size, stride)
+    dims = 2
 
     def forward(self, X):
         """The mean of each window (equation (11))."""
         X = self._check(X)
-        if self.stride == self.k_size:
-            out = self._blocks(X).sum(axis=2).sum(axis=3)
-        else:
-            views = self._views(X)
-            out = views[0].copy()
-            for v in views[1:]:
-                out += v
+        if self.stride != self.k_size:
+            return self._mean(X)
+        # Tiling windows: sums over the rows of each tile, then its columns.
+        out = tiles(X, self.k_size).sum(axis=2).sum(axis=3)
         out /= out.dtype.type(self.k_size ** 2)
         return out
 
@@ -436,12 +299,24 @@ class AvgPool2D(_Pool2D):
         """dL/dX: each window spreads ``delta / k_size**2`` over its pixels
         (equation (11)); the shape of ``input``."""
         X = self._check(input, finite=False)
-        delta = _check_delta(self, X, delta, X.shape[3])
-        dX = self._gradient_array(X, delta)
+        delta = self._check_delta(X, delta, finite=False)
+        dX = pool_gradient_array(X, delta, self.k_size, self.stride)
         share = delta / dX.dtype.type(self.k_size ** 2)
         if self.stride == self.k_size:
-            self._blocks(dX)[...] = share[:, :, None, :, None]
+            tiles(dX, self.k_size)[...] = share[:, :, None, :, None]
             return dX
         for dv in self._views(dX):
             dv += share
         return dX
+
+
+# --- The fast path of the poolings: windows that tile the image ----------------------
+
+def tiles(A, k_size):
+    """When ``stride == k_size`` the windows tile the image: the view ``(batch,
+    h_out, k_size, w_out, k_size, chan)`` of the pixels they cover,
+    ``tiles[n, y, i, x, j] = A[n, y k + i, x k + j]``: the windows, with the axes
+    in the image's order, so that a reduction over axis 2 then 3 runs over
+    contiguous rows. No copy; writeable when ``A`` is."""
+    view = windows(A, k_size, k_size, writeable=A.flags.writeable)
+    return view.transpose(0, 1, 3, 2, 4, 5)

@@ -12,11 +12,10 @@ parameters alone.
 """
 import numpy as np
 
-from .conv1d import check_sequence, windows
-from .dtype import resolve_dtype
-from .errors import check_positive_int
-from .init import get_rng, init_bias, init_weights
-from .module import Module
+from .convolution import _Convolution
+from .errors import zeros
+from .init import make_parameters
+from .windows import check_windowed, offset_views, windows
 
 
 def out_length_transpose(length, k_size, stride=1):
@@ -25,7 +24,7 @@ def out_length_transpose(length, k_size, stride=1):
     return (length - 1) * stride + k_size
 
 
-class ConvTranspose1D(Module):
+class ConvTranspose1D(_Convolution):
     """``(batch, length, chan_in) -> (batch, (length - 1) * stride + k_size,
     chan_out)``: ``out[n, t * stride + j] += X[n, t] @ W[j]`` for every input
     position ``t`` and offset ``j``, plus a bias (equation (13)).
@@ -45,48 +44,21 @@ class ConvTranspose1D(Module):
 
     def __init__(self, k_size, chan_in, chan_out, stride=1, bias=True,
                  init="default", rng=None, dtype=None):
-        super().__init__()
-        name = "ConvTranspose1D"
-        self.k_size = check_positive_int(name, "k_size", k_size)
-        self.chan_in = check_positive_int(name, "chan_in", chan_in)
-        self.chan_out = check_positive_int(name, "chan_out", chan_out)
-        self.stride = check_positive_int(name, "stride", stride)
-        self.bias = bool(bias)
-        dtype = resolve_dtype(dtype)
-        rng = get_rng(rng)
-        fan_in = self.k_size * self.chan_out
-        self._parameters["W"] = init_weights(
-            (self.k_size, self.chan_in, self.chan_out), fan_in,
-            self.k_size * self.chan_in, init, rng, dtype,
-        )
-        if self.bias:
-            self._parameters["b"] = init_bias(
-                (self.chan_out,), fan_in, init, rng, dtype
-            )
-        self._gradient = {k: np.zeros_like(v) for k, v in self._parameters.items()}
-
-    def __repr__(self):
-        extra = "" if self.stride == 1 else f", stride={self.stride}"
-        extra += "" if self.bias else ", bias=False"
-        return (f"ConvTranspose1D({self.k_size}, {self.chan_in}, {self.chan_out}"
-                f"{extra})")
+        super().__init__(k_size, chan_in, chan_out, stride, bias=bias)
+        # PyTorch counts the fan-in of a transposed convolution on the second
+        # axis of its weight, (chan_in, chan_out, k_size): k_size * chan_out.
+        self._parameters, self._gradient = make_parameters(
+            "ConvTranspose1D", W=(k_size, chan_in, chan_out),
+            b=(chan_out,) if self.bias else None, fan_in=k_size * chan_out,
+            fan_out=k_size * chan_in, init=init, rng=rng, dtype=dtype)
 
     def _check(self, X, finite=True):
-        X = check_sequence(repr(self), X, 1, self.chan_in, finite)
-        W = self._parameters["W"]
-        return X if X.dtype == W.dtype else X.astype(W.dtype)
+        # Any length will do: each position is spread over k_size outputs.
+        return check_windowed(self, X, 1, 1, self.chan_in, finite=finite,
+                              dtype=self._dtype())
 
-    def _check_delta(self, X, delta):
-        delta = np.asarray(delta)
-        expected = (X.shape[0], out_length_transpose(X.shape[1], self.k_size,
-                                                     self.stride), self.chan_out)
-        if delta.shape != expected:
-            raise ValueError(
-                f"{self!r}: expected delta of shape {expected} for an input of "
-                f"shape {X.shape}, got {delta.shape}"
-            )
-        W = self._parameters["W"]
-        return delta if delta.dtype == W.dtype else delta.astype(W.dtype)
+    def _out_size(self, size):
+        return out_length_transpose(size, self.k_size, self.stride)
 
     def forward(self, X):
         """``(batch, length, chan_in) -> (batch, (length - 1) * stride + k_size,
@@ -100,16 +72,16 @@ class ConvTranspose1D(Module):
         sent = (X.reshape(-1, self.chan_in)
                 @ W.transpose(1, 0, 2).reshape(self.chan_in, -1)).reshape(
             batch, length, k, self.chan_out)
-        out = np.zeros((batch, out_length_transpose(length, k, s), self.chan_out),
-                       dtype=W.dtype)
+        out = zeros(self, (batch, out_length_transpose(length, k, s), self.chan_out),
+                    W.dtype, "the output", f"is stride={s} what you meant?")
         if s == k:
             # The k output positions of consecutive inputs tile the output.
             out[...] = sent.reshape(batch, -1, self.chan_out)
         else:
             # Each output position adds what it receives from every input:
             # a loop over the k offsets, never over positions.
-            for j in range(k):
-                out[:, j:j + s * (length - 1) + 1:s] += sent[:, :, j]
+            for j, positions in enumerate(offset_views(out, k, s)):
+                positions += sent[:, :, j]
         if self.bias:
             out += self._parameters["b"]
         return out
@@ -117,7 +89,7 @@ class ConvTranspose1D(Module):
     def backward_update_gradient(self, input, delta):
         """Add dL/dW (equation (14)) and dL/db to ``_gradient``; ``delta`` is
         ``(batch, (length - 1) * stride + k_size, chan_out)``."""
-        # forward has looked for NaN in this input already: check the shape only.
+        # forward has looked for NaN and infinity in this input: check the shape.
         X = self._check(input, finite=False)
         delta = self._check_delta(X, delta)
         # Equation (14): dL/dW[j, c, d] = sum_{n, t} X[n, t, c] delta[n, t s + j, d]:
@@ -134,7 +106,7 @@ class ConvTranspose1D(Module):
         """dL/dX, the shape of ``input`` (equation (15)): ``dX[n, t] = sum_j
         delta[n, t * stride + j] @ W[j]^T``, a ``Conv1D`` of ``delta``."""
         X = self._check(input, finite=False)
-        delta = self._check_delta(X, delta)
+        delta = self._check_delta(X, delta, finite=False)
         W = self._parameters["W"]
         seen = windows(delta, self.k_size, self.stride)
         # The adjoint of the adjoint is the convolution: one product of delta's

@@ -1,18 +1,26 @@
 """Small data helpers: one-hot labels, mini-batches, and generated toy problems.
 
-The generators return ``X`` of shape ``(n, 2)`` (float, default dtype) and
-labels ``y`` of shape ``(n,)`` in {0, 1}; all are reproducible from ``rng``.
+The classification generators (``two_gaussians``, ``four_gaussians``,
+``checkerboard``) return points ``X`` of shape ``(n, 2)`` (float, default dtype)
+and labels ``y`` of shape ``(n,)`` in {0, 1}; ``linear_1d`` returns ``x`` and
+``y`` of shape ``(n, 1)``, for regression. All are reproducible from ``rng``.
 """
 import numpy as np
 
-from .dtype import resolve_dtype
-from .errors import check_nonnegative, check_positive_int
+from .dtype import get_default_dtype, resolve_dtype
+from .errors import (
+    as_real_array, check_bool, check_finite, check_nonnegative, check_positive_int,
+    check_real,
+)
 from .init import get_rng
 
 
 def one_hot(y, num_classes=None, dtype=None):
     """Class indices ``(n,)`` -> one-hot rows ``(n, num_classes)``."""
     y = np.asarray(y)
+    if y.dtype.kind not in "iubf":
+        as_real_array("one_hot", y, what="y")      # raises, saying what y holds
+    check_finite("one_hot", y, "y", hint="")
     if y.ndim != 1:
         raise ValueError(
             f"one_hot: expected class indices of shape (n,), got shape {y.shape}"
@@ -32,7 +40,9 @@ def one_hot(y, num_classes=None, dtype=None):
             f"one_hot: expected class indices in 0..{num_classes - 1}, "
             f"got values from {y.min()} to {y.max()}"
         )
-    out = np.zeros((len(y), num_classes), dtype=resolve_dtype(dtype))
+    # Any numeric dtype will do for 0 and 1 (None: the default float dtype).
+    out = np.zeros((len(y), num_classes),
+                   dtype=get_default_dtype() if dtype is None else dtype)
     out[np.arange(len(y)), y] = 1
     return out
 
@@ -43,8 +53,10 @@ def minibatches(X, Y, batch_size, shuffle=True, rng=None):
     With ``shuffle``, the order is a fresh permutation each call (from ``rng``).
     The last batch is smaller when ``batch_size`` does not divide ``len(X)``.
     """
+    X, Y = np.asarray(X), np.asarray(Y)
     n = len(X)
     batch_size = check_positive_int("minibatches", "batch_size", batch_size)
+    shuffle = check_bool("minibatches", "shuffle", shuffle)
     if len(Y) != n:
         raise ValueError(f"minibatches: X has {n} examples but Y has {len(Y)}")
     order = get_rng(rng).permutation(n) if shuffle else np.arange(n)
@@ -62,6 +74,7 @@ def linear_1d(n=100, a=3.0, b=4.0, noise=1.0, rng=None, dtype=None):
     """``x`` uniform on [-2, 2], ``y = a x + b + noise * N(0, 1)``: shapes
     ``(n, 1)`` and ``(n, 1)``."""
     n = check_positive_int("linear_1d", "n", n)
+    a, b = check_real("linear_1d", "a", a), check_real("linear_1d", "b", b)
     noise = check_nonnegative("linear_1d", "noise", noise)
     rng = get_rng(rng)
     x = rng.uniform(-2, 2, size=(n, 1))

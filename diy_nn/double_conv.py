@@ -9,13 +9,14 @@ its middle row and its middle column (chapter "Going further", equation (16)).
 import numpy as np
 
 from .conv1d import Conv1D
-from .conv2d import check_image, out_size, pad
-from .errors import check_nonnegative_int, check_positive_int
-from .init import get_rng
-from .module import Module
+from .conv2d import pad
+from .convolution import _Convolution
+from .dtype import resolve_dtype
+from .init import check_init, get_rng
+from .windows import offset_views
 
 
-class DoubleConv1D(Module):
+class DoubleConv1D(_Convolution):
     """``(batch, h, w, chan_in) -> (batch, h_out, w_out, chan_out)``, with
     ``h_out = (h + 2 padding - k_size) // stride + 1`` and ``w_out`` alike, as
     for ``Conv2D``: a horizontal and a vertical convolution, added.
@@ -43,36 +44,42 @@ class DoubleConv1D(Module):
     ``k_size * chan_in`` each).
     """
 
+    dims = 2
+
     def __init__(self, k_size, chan_in, chan_out, stride=1, padding=0, bias=True,
                  init="default", rng=None, dtype=None):
-        super().__init__()
-        name = "DoubleConv1D"
-        self.k_size = check_positive_int(name, "k_size", k_size)
-        self.chan_in = check_positive_int(name, "chan_in", chan_in)
-        self.chan_out = check_positive_int(name, "chan_out", chan_out)
-        self.stride = check_positive_int(name, "stride", stride)
-        self.padding = check_nonnegative_int(name, "padding", padding)
-        self.bias = bool(bias)
+        super().__init__(k_size, chan_in, chan_out, stride, padding, bias)
+        # Checked here, so that an error names DoubleConv1D, not a Conv1D in it.
+        check_init("DoubleConv1D: init", init)
+        dtype = resolve_dtype(dtype, "DoubleConv1D: dtype")
         # One stream for both: an int seed must not give Wv the values of Wh.
         rng = get_rng(rng)
-        self.horizontal = Conv1D(k_size, chan_in, chan_out, stride=stride, bias=bias,
-                                 init=init, rng=rng, dtype=dtype)
-        self.vertical = Conv1D(k_size, chan_in, chan_out, stride=stride, bias=False,
-                               init=init, rng=rng, dtype=dtype)
-
-    def __repr__(self):
-        extra = "" if self.stride == 1 else f", stride={self.stride}"
-        extra += "" if self.padding == 0 else f", padding={self.padding}"
-        extra += "" if self.bias else ", bias=False"
-        return f"DoubleConv1D({self.k_size}, {self.chan_in}, {self.chan_out}{extra})"
+        try:
+            self.horizontal = Conv1D(k_size, chan_in, chan_out, stride=stride,
+                                     bias=self.bias, init=init, rng=rng, dtype=dtype)
+            self.vertical = Conv1D(k_size, chan_in, chan_out, stride=stride,
+                                   bias=False, init=init, rng=rng, dtype=dtype)
+        except MemoryError as e:
+            raise MemoryError(f"DoubleConv1D: {e}") from None
 
     def children(self):
         return (self.horizontal, self.vertical)
 
-    def _check(self, X, finite=True):
-        X = check_image(repr(self), X, self.k_size, self.chan_in, self.padding, finite)
-        W = self.horizontal._parameters["W"]
-        return X if X.dtype == W.dtype else X.astype(W.dtype)
+    def _dtype(self):
+        return self.horizontal._parameters["W"].dtype
+
+    def _middles(self, A):
+        """The middle row and the middle column of every window of the padded
+        image ``A`` ``(batch, hp, wp, chan)``: row ``y s + c`` as ``(batch, h_out,
+        wp * chan)``, column ``x s + c`` as ``(batch * hp, w_out, chan)``, with
+        ``c = (k_size - 1) // 2``. Views (of a copy if ``A`` is not contiguous),
+        writeable when ``A`` is."""
+        batch, hp, wp, chan = A.shape
+        c = (self.k_size - 1) // 2
+        rows = offset_views(A.reshape(batch, hp, wp * chan), self.k_size, self.stride)
+        columns = offset_views(A.reshape(batch * hp, wp, chan), self.k_size,
+                               self.stride)
+        return rows[c], columns[c]
 
     def _sequences(self, X):
         """The padded input ``X`` as the two batches of sequences the two
@@ -82,15 +89,13 @@ class DoubleConv1D(Module):
         chan_in)``; ``columns``: its columns ``x s + c``, ``(batch * w_out, hp,
         chan_in)``. Both are copies: reshaping a strided view copies it.
         """
-        Xp = pad(X, self.padding)
+        Xp = pad(X, self.padding, self)
         batch, hp, wp, chan = Xp.shape
-        k, s = self.k_size, self.stride
-        c = (k - 1) // 2
-        h_out, w_out = out_size(hp, k, s), out_size(wp, k, s)
-        rows = Xp[:, c:c + s * (h_out - 1) + 1:s]                 # (batch, h_out, wp)
-        columns = Xp[:, :, c:c + s * (w_out - 1) + 1:s]           # (batch, hp, w_out)
-        return (rows.reshape(-1, wp, chan),
-                columns.transpose(0, 2, 1, 3).reshape(-1, hp, chan), (h_out, w_out))
+        rows, columns = self._middles(Xp)
+        h_out, w_out = rows.shape[1], columns.shape[1]
+        columns = columns.reshape(batch, hp, w_out, chan).transpose(0, 2, 1, 3)
+        return (rows.reshape(-1, wp, chan), columns.reshape(-1, hp, chan),
+                (h_out, w_out))
 
     def _split_delta(self, delta, h_out, w_out):
         """``delta`` ``(batch, h_out, w_out, chan_out)`` as each ``Conv1D`` sees it:
@@ -98,19 +103,6 @@ class DoubleConv1D(Module):
         chan_out)``."""
         return (delta.reshape(-1, w_out, self.chan_out),
                 delta.transpose(0, 2, 1, 3).reshape(-1, h_out, self.chan_out))
-
-    def _check_delta(self, X, delta):
-        delta = np.asarray(delta)
-        p, k, s = self.padding, self.k_size, self.stride
-        expected = (X.shape[0], out_size(X.shape[1], k, s, p),
-                    out_size(X.shape[2], k, s, p), self.chan_out)
-        if delta.shape != expected:
-            raise ValueError(
-                f"{self!r}: expected delta of shape {expected} for an input of "
-                f"shape {X.shape}, got {delta.shape}"
-            )
-        W = self.horizontal._parameters["W"]
-        return delta if delta.dtype == W.dtype else delta.astype(W.dtype)
 
     def forward(self, X):
         """``(batch, h, w, chan_in) -> (batch, h_out, w_out, chan_out)``: the
@@ -140,16 +132,16 @@ class DoubleConv1D(Module):
         """dL/dX, the shape of ``input``: each ``Conv1D``'s input gradient, put
         back on the rows and the columns it read, then the padding cropped off."""
         X = self._check(input, finite=False)
-        delta = self._check_delta(X, delta)
+        delta = self._check_delta(X, delta, finite=False)
         rows, columns, (h_out, w_out) = self._sequences(X)
         d_rows, d_columns = self._split_delta(delta, h_out, w_out)
         batch, h, w, chan = X.shape
-        p, k, s = self.padding, self.k_size, self.stride
-        c = (k - 1) // 2
+        p = self.padding
         dXp = np.zeros((batch, h + 2 * p, w + 2 * p, chan), dtype=rows.dtype)
-        dXp[:, c:c + s * (h_out - 1) + 1:s] += self.horizontal.backward_delta(
-            rows, d_rows).reshape(batch, h_out, w + 2 * p, chan)
-        dXp[:, :, c:c + s * (w_out - 1) + 1:s] += self.vertical.backward_delta(
-            columns, d_columns).reshape(batch, w_out, h + 2 * p, chan).transpose(
-            0, 2, 1, 3)
+        to_rows, to_columns = self._middles(dXp)
+        to_rows += self.horizontal.backward_delta(rows, d_rows).reshape(
+            to_rows.shape)
+        to_columns += self.vertical.backward_delta(columns, d_columns).reshape(
+            batch, w_out, h + 2 * p, chan).transpose(0, 2, 1, 3).reshape(
+            to_columns.shape)
         return dXp[:, p:p + h, p:p + w] if p else dXp

@@ -15,7 +15,10 @@ def set_default_dtype(dtype):
     ``dtype`` is ``np.float32`` or ``np.float64`` (or their names).
     """
     global _default_dtype
-    dtype = np.dtype(dtype)
+    try:
+        dtype = np.dtype(dtype)
+    except TypeError:
+        pass
     if dtype not in (np.float32, np.float64):
         raise ValueError(f"set_default_dtype: expected float32 or float64, got {dtype}")
     _default_dtype = dtype
@@ -26,6 +29,22 @@ def get_default_dtype():
     return _default_dtype
 
 
-def resolve_dtype(dtype):
-    """``dtype`` itself, or the default dtype when it is None."""
-    return _default_dtype if dtype is None else np.dtype(dtype)
+def resolve_dtype(dtype, owner="dtype"):
+    """``dtype`` as a NumPy floating dtype, or the default dtype when it is None.
+
+    Parameters are floating-point numbers: an integer dtype would round every
+    initial weight to 0 and every update away, so it is a ``TypeError`` naming
+    ``owner``, as is what is not a dtype at all.
+    """
+    if dtype is None:
+        return _default_dtype
+    try:
+        resolved = np.dtype(dtype)
+    except TypeError:
+        resolved = None
+    if resolved is None or resolved.kind != "f":
+        raise TypeError(
+            f"{owner}: expected a floating dtype, np.float32 or np.float64, "
+            f"got {dtype!r}"
+        )
+    return resolved

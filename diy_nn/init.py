@@ -5,7 +5,8 @@ generator, see :func:`manual_seed`), an int seed, or a ``numpy.random.Generator`
 """
 import numpy as np
 
-from .errors import check_nonnegative_int
+from .dtype import resolve_dtype
+from .errors import check_nonnegative_int, too_large
 
 _rng = np.random.default_rng()
 
@@ -45,6 +46,36 @@ def check_init(owner, init):
             f"got {init!r}"
         )
     return init
+
+
+def make_parameters(owner, W, b=None, *, fan_in=None, fan_out=None, init="default",
+                    rng=None, dtype=None):
+    """``(parameters, gradient)`` of a layer: the weight ``W``, of the shape
+    given, and the bias ``b``, of the shape given or left out when None, drawn by
+    ``init`` (see :func:`init_weights` and :func:`init_bias`), and their
+    gradients, zeros of the same shapes.
+
+    ``W``'s shape is ``(*kernel, inputs, outputs)``; ``fan_in`` and ``fan_out``
+    default to PyTorch's: the kernel's size times the inputs, times the outputs.
+    ``rng`` (None, a seed or a Generator) gives one stream for W, then b;
+    ``dtype`` is a floating dtype (None: the default). ``owner`` names the layer
+    in errors.
+    """
+    check_init(f"{owner}: init", init)
+    dtype = resolve_dtype(dtype, f"{owner}: dtype")
+    rng = get_rng(rng)
+    kernel = int(np.prod(W[:-2]))
+    fan_in = kernel * W[-2] if fan_in is None else fan_in
+    fan_out = kernel * W[-1] if fan_out is None else fan_out
+    try:
+        parameters = {"W": init_weights(W, fan_in, fan_out, init, rng, dtype)}
+        if b is not None:
+            parameters["b"] = init_bias(b, fan_in, init, rng, dtype)
+    except (MemoryError, ValueError):      # NumPy says "too big" past its limit
+        raise too_large(owner, "the weight W", W, dtype,
+                        "check the sizes given to the layer") from None
+    gradient = {name: np.zeros_like(p) for name, p in parameters.items()}
+    return parameters, gradient
 
 
 def init_weights(shape, fan_in, fan_out, init="default", rng=None, dtype=np.float32):

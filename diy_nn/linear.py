@@ -1,9 +1,6 @@
 """The fully connected layer."""
-import numpy as np
-
-from .dtype import resolve_dtype
-from .errors import check_array, check_positive_int
-from .init import check_init, get_rng, init_bias, init_weights
+from .errors import check_array, check_bool, check_delta, check_sizes
+from .init import make_parameters
 from .module import Module
 
 
@@ -13,40 +10,35 @@ class Linear(Module):
 
     Parameters ``W`` of shape ``(input, output)`` and ``b`` of shape ``(output,)``.
 
-    ``input`` and ``output`` are integers >= 1. ``init`` is ``"default"``
-    (uniform on ±1/sqrt(input), as PyTorch), ``"xavier"`` or ``"he"``; ``rng`` a
-    seed or ``numpy.random.Generator``; ``dtype`` the parameters' dtype (default:
+    ``input`` and ``output`` are integers >= 1, the sizes of an input and an
+    output row, kept as ``in_features`` and ``out_features``. ``bias`` is True or
+    False. ``init`` is ``"default"`` (uniform on ±1/sqrt(input), as PyTorch),
+    ``"xavier"``, ``"he"`` or ``"zeros"``; ``rng`` a seed or
+    ``numpy.random.Generator``; ``dtype`` the parameters' floating dtype (default:
     :func:`diy_nn.get_default_dtype`). An input of another dtype is converted to
     the parameters' dtype, so the output has it too.
     """
 
     def __init__(self, input, output, bias=True, init="default", rng=None, dtype=None):
         super().__init__()
-        self.input = check_positive_int("Linear", "input", input)
-        self.output = check_positive_int("Linear", "output", output)
-        if not isinstance(bias, (bool, np.bool_)):
-            raise TypeError(f"Linear: expected bias True or False, got {bias!r}")
-        self.bias = bool(bias)
-        check_init("Linear: init", init)
-        input, output = self.input, self.output
-        dtype = resolve_dtype(dtype)
-        # One stream for W and b: an int seed must not restart it for b.
-        rng = get_rng(rng)
-        self._parameters["W"] = init_weights(
-            (input, output), input, output, init, rng, dtype
-        )
-        if bias:
-            self._parameters["b"] = init_bias((output,), input, init, rng, dtype)
-        self._gradient = {k: np.zeros_like(v) for k, v in self._parameters.items()}
+        self.in_features, self.out_features = check_sizes(
+            "Linear", input=input, output=output)
+        self.bias = check_bool("Linear", "bias", bias)
+        self._parameters, self._gradient = make_parameters(
+            "Linear", W=(input, output), b=(output,) if self.bias else None,
+            init=init, rng=rng, dtype=dtype)
 
     def __repr__(self):
-        return (f"Linear({self.input}, {self.output}"
+        return (f"Linear({self.in_features}, {self.out_features}"
                 f"{'' if self.bias else ', bias=False'})")
 
     def _check(self, X, finite=True):
-        X = check_array(repr(self), X, ("batch", self.input), finite)
-        W = self._parameters["W"]
-        return X if X.dtype == W.dtype else X.astype(W.dtype)
+        return check_array(self, X, ("batch", self.in_features), finite,
+                           self._parameters["W"].dtype)
+
+    def _check_delta(self, X, delta, finite=True):
+        return check_delta(self, delta, (len(X), self.out_features), X.shape,
+                           self._parameters["W"].dtype, finite)
 
     def forward(self, X):
         """``(batch, input) -> (batch, output)``: ``X @ W + b`` (equation (1))."""
@@ -60,15 +52,18 @@ class Linear(Module):
         """Add ``X^T delta`` to dL/dW and the column sums of ``delta`` to dL/db
         (equation (2)); ``input`` is ``(batch, input)``, ``delta`` ``(batch, output)``.
         """
+        # forward has looked for NaN and infinity in this input: check the shape.
+        X = self._check(input, finite=False)
+        delta = self._check_delta(X, delta)
         # Equation (2): dL/dW = X^T delta, dL/db = sum of delta over the batch.
-        # forward has looked for NaN in this input already: check the shape only.
-        input = self._check(input, finite=False)
-        self._gradient["W"] += input.T @ delta
+        self._gradient["W"] += X.T @ delta
         if self.bias:
             self._gradient["b"] += delta.sum(axis=0)
 
     def backward_delta(self, input, delta):
         """dL/dX = ``delta @ W^T``: ``(batch, output) -> (batch, input)``
         (equation (3))."""
+        X = self._check(input, finite=False)
+        delta = self._check_delta(X, delta, finite=False)
         # Equation (3): dL/dX = delta W^T.
         return delta @ self._parameters["W"].T

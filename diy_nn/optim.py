@@ -9,8 +9,8 @@ import time
 import numpy as np
 
 from .errors import (
-    DivergenceError, NonFiniteInputError, check_nonnegative, check_positive_int,
-    check_probability, check_rate,
+    DivergenceError, NonFiniteInputError, as_real_array, check_finite,
+    check_nonnegative, check_positive_int, check_probability, check_rate,
 )
 from .metrics import accuracy
 from .module import Loss, Module
@@ -18,19 +18,20 @@ from .sequential import Sequential
 
 
 class GradientDescent:
-    """``p -= lr * g``: the course's ``update_parameters``
-    (chapter "Sequential", equation (4))."""
+    """``p -= eps * g``: the course's ``update_parameters``, with ``eps`` the
+    learning rate (chapter "Sequential", equation (4))."""
 
-    def update(self, net, lr):
-        net.update_parameters(lr)
+    def update(self, net, eps):
+        net.update_parameters(eps)
 
     def __repr__(self):
         return "GradientDescent()"
 
 
 class Momentum:
-    """Heavy-ball momentum, PyTorch's convention: ``v = momentum * v + g; p -= lr * v``
-    (chapter "Sequential", equation (7))."""
+    """Heavy-ball momentum, PyTorch's convention: ``v = momentum * v + g;
+    p -= eps * v``, with ``eps`` the learning rate (chapter "Sequential",
+    equation (7))."""
 
     def __init__(self, momentum=0.9):
         self.momentum = check_probability("Momentum", "momentum", momentum)
@@ -39,14 +40,14 @@ class Momentum:
     def __repr__(self):
         return f"Momentum(momentum={self.momentum})"
 
-    def update(self, net, lr):
+    def update(self, net, eps):
         pairs = list(net.parameters())
         if self._velocity is None:
             self._velocity = [np.zeros_like(p) for p, _ in pairs]
         for (p, g), v in zip(pairs, self._velocity):
             v *= self.momentum
             v += g
-            p -= lr * v
+            p -= eps * v
 
 
 class Adam:
@@ -54,21 +55,36 @@ class Adam:
     (chapter "Sequential", equations (8) to (10)).
 
     ``m = b1 m + (1 - b1) g``, ``v = b2 v + (1 - b2) g^2``,
-    ``p -= lr * m_hat / (sqrt(v_hat) + eps)`` with ``m_hat = m / (1 - b1^t)``,
-    ``v_hat = v / (1 - b2^t)``.
+    ``p -= eps * m_hat / (sqrt(v_hat) + stabiliser)`` with ``m_hat = m / (1 -
+    b1^t)``, ``v_hat = v / (1 - b2^t)``; ``eps`` is the learning rate, which
+    :class:`Optim` gives, and ``stabiliser`` the small number that keeps the
+    division finite (PyTorch's ``eps``, 1e-8).
     """
 
-    def __init__(self, beta1=0.9, beta2=0.999, eps=1e-8):
+    def __init__(self, beta1=0.9, beta2=0.999, stabiliser=1e-8, **renamed):
+        if "eps" in renamed:
+            raise TypeError(
+                "Adam: eps is diy_nn's name for the learning rate, which Optim and "
+                "SGD take (Optim(net, loss, eps, rule=Adam())); the small number "
+                "added to Adam's denominator (PyTorch's eps) is called stabiliser: "
+                "Adam(stabiliser=1e-8)"
+            )
+        if renamed:
+            name = next(iter(renamed))
+            hint = (": the learning rate goes to Optim or SGD, as eps" if name in (
+                "lr", "learning_rate") else "")
+            raise TypeError(f"Adam: unexpected argument {name!r}{hint}")
         self.beta1 = check_probability("Adam", "beta1", beta1)
         self.beta2 = check_probability("Adam", "beta2", beta2)
-        self.eps = check_rate("Adam", "eps", eps)
+        self.stabiliser = check_rate("Adam", "stabiliser", stabiliser)
         self._m = self._v = None
         self._t = 0
 
     def __repr__(self):
-        return f"Adam(beta1={self.beta1}, beta2={self.beta2}, eps={self.eps})"
+        return (f"Adam(beta1={self.beta1}, beta2={self.beta2}, "
+                f"stabiliser={self.stabiliser})")
 
-    def update(self, net, lr):
+    def update(self, net, eps):
         pairs = list(net.parameters())
         if self._m is None:
             self._m = [np.zeros_like(p) for p, _ in pairs]
@@ -81,10 +97,13 @@ class Adam:
             m += (1 - self.beta1) * g
             v *= self.beta2
             v += (1 - self.beta2) * g * g
-            p -= (lr / c1) * m / (np.sqrt(v / c2) + self.eps)
+            p -= (eps / c1) * m / (np.sqrt(v / c2) + self.stabiliser)
 
 
 RULES = {"sgd": GradientDescent, "momentum": Momentum, "adam": Adam}
+
+DATA_HINT = ("The data is to blame, not the learning rate: drop or fill the rows "
+             "that hold missing or infinite values before training.")
 
 
 def check_net_and_loss(owner, net, loss):
@@ -96,6 +115,22 @@ def check_net_and_loss(owner, net, loss):
         raise TypeError(f"{owner}: expected loss to be a Loss{hint}, got {loss!r}")
 
 
+def check_no_other_arguments(owner, unexpected):
+    """TypeError for keyword arguments ``owner`` does not take, with PyTorch's
+    names for its own ones (``lr`` is ``eps``)."""
+    if not unexpected:
+        return
+    name = next(iter(unexpected))
+    hint = ""
+    if name in ("lr", "learning_rate"):
+        hint = (f": the learning rate is eps, the course's name, as in "
+                f"{owner}(..., eps=0.1)")
+    elif name in ("momentum", "betas"):
+        hint = (": momentum and Adam are update rules, rule=Momentum(0.9) or "
+                "rule=Adam(beta1=0.9, beta2=0.999)")
+    raise TypeError(f"{owner}: unexpected argument {name}={unexpected[name]!r}{hint}")
+
+
 def make_rule(rule):
     """An update rule from its name (``"sgd"``, ``"momentum"``, ``"adam"``)
     or itself."""
@@ -103,9 +138,12 @@ def make_rule(rule):
         if rule not in RULES:
             raise ValueError(f"Optim: expected rule in {sorted(RULES)}, got {rule!r}")
         return RULES[rule]()
+    if isinstance(rule, type):
+        raise TypeError(f"Optim: expected an update rule, got the class "
+                        f"{rule.__name__} itself: pass an instance, {rule.__name__}()")
     if not hasattr(rule, "update"):
         raise TypeError(
-            f"Optim: an update rule needs an update(net, lr) method, got {rule!r}"
+            f"Optim: an update rule needs an update(net, eps) method, got {rule!r}"
         )
     return rule
 
@@ -113,12 +151,22 @@ def make_rule(rule):
 class Optim:
     """``Optim(net, loss, eps)``: one call of :meth:`step` is one step of training.
 
-    ``rule`` is ``"sgd"`` (plain gradient descent, the default), ``"momentum"``,
-    ``"adam"`` or an update-rule object; ``weight_decay`` adds ``weight_decay * p``
-    to every gradient (L2 regularisation).
+    ``net`` is a :class:`~diy_nn.Module`, ``loss`` a :class:`~diy_nn.Loss` (called
+    as ``loss(y, yhat)``, targets first), ``eps`` the learning rate (the course's
+    name; PyTorch's ``lr``), a number > 0.
+
+    ``rule`` is how the gradients change the parameters: ``"sgd"`` (plain
+    gradient descent, ``p -= eps * g``, the default), ``"momentum"`` (a
+    :class:`Momentum` with its defaults), ``"adam"`` (an :class:`Adam` with its
+    defaults), or an object with a method ``update(net, eps)``, such as
+    ``Adam(beta1=0.8)``.
+    ``weight_decay`` adds ``weight_decay * p`` to every gradient (L2
+    regularisation).
     """
 
-    def __init__(self, net, loss, eps=1e-3, rule="sgd", weight_decay=0.0):
+    def __init__(self, net, loss, eps=1e-3, rule="sgd", weight_decay=0.0,
+                 **unexpected):
+        check_no_other_arguments("Optim", unexpected)
         check_net_and_loss("Optim", net, loss)
         self.net, self.loss = net, loss
         self.eps = check_rate("Optim", "the learning rate eps", eps)
@@ -149,26 +197,40 @@ class Optim:
         if not all(np.isfinite(p).all() for p, _ in self.net.parameters()):
             raise self._diverged("a parameter became NaN or infinite")
 
+    def _check_batch(self, batch_x, batch_y):
+        """Raise :class:`~diy_nn.NonFiniteInputError` naming the batch when it holds
+        NaN or infinity: then the data is to blame, not the learning rate."""
+        for what, A in (("batch_x", batch_x), ("batch_y", batch_y)):
+            A = np.asarray(A)
+            if A.dtype.kind == "f":
+                check_finite("Optim.step", A, what, hint=DATA_HINT)
+
     def _step(self, batch_x, batch_y):
+        if len(batch_x) == 0:
+            raise ValueError("Optim.step: expected a batch of at least one example, "
+                             "got none")
         net = self.net
         net.zero_grad()
         try:
             yhat = net.forward(batch_x)
+            mean_loss = float(self.loss.forward(batch_y, yhat).mean())
+            if not math.isfinite(mean_loss):
+                raise self._diverged(f"the loss became {mean_loss}")
+            delta = self.loss.backward(batch_y, yhat)
+            if getattr(type(net), "backward", None) is Sequential.backward:
+                # Training needs no dL/dinput: skip the first module's
+                # backward_delta.
+                net.backward(delta, input_gradient=False)
+            elif hasattr(net, "backward"):
+                net.backward(delta)
+            else:
+                net.backward_update_gradient(batch_x, delta)
         except NonFiniteInputError as e:
-            if np.isnan(np.asarray(batch_x, dtype=float)).any():
-                raise
-            raise self._diverged("a layer's output became NaN") from e
-        mean_loss = float(self.loss.forward(batch_y, yhat).mean())
-        if not math.isfinite(mean_loss):
-            raise self._diverged(f"the loss became {mean_loss}")
-        delta = self.loss.backward(batch_y, yhat)
-        if getattr(type(net), "backward", None) is Sequential.backward:
-            # Training needs no dL/dinput: skip the first module's backward_delta.
-            net.backward(delta, input_gradient=False)
-        elif hasattr(net, "backward"):
-            net.backward(delta)
-        else:
-            net.backward_update_gradient(batch_x, delta)
+            # A layer met NaN or infinity: in the data, or made by the network.
+            self._check_batch(batch_x, batch_y)
+            where = str(e).split(";")[0]
+            raise self._diverged(f"a value inside the network became NaN or "
+                                 f"infinite ({where})") from e
         if self.weight_decay:
             for p, g in net.parameters():
                 g += self.weight_decay * p
@@ -200,44 +262,71 @@ class History(dict):
         try:
             return self[name]
         except KeyError:
-            raise AttributeError(name) from None
+            hint = " (SGD records it when given metric=...)" if name in (
+                "accuracy", "val_accuracy") else ""
+            raise AttributeError(f"History has no {name!r}{hint}; it holds "
+                                 f"{', '.join(self)}") from None
 
 
 def evaluate(net, loss, X, Y, metric=None, batch_size=4096):
     """Mean loss (and metric) of ``net`` on ``(X, Y)`` in evaluation mode, by chunks
-    of ``batch_size``; returns ``(loss, metric or None)``."""
+    of ``batch_size``; returns ``(loss, metric or None)``. ``metric`` is None,
+    ``"accuracy"`` or a function ``f(y, yhat)``, as for :func:`SGD`."""
     check_net_and_loss("evaluate", net, loss)
+    metric = _metric("evaluate", metric)
     batch_size = check_positive_int("evaluate", "batch_size", batch_size)
     if len(X) == 0:
         raise ValueError("evaluate: expected at least one example, got none")
-    was_training = net.training
-    net.eval()
-    try:
-        outputs = [net.forward(X[i:i + batch_size])
-                   for i in range(0, len(X), batch_size)]
-    finally:
-        net.train(was_training)
-    yhat = np.concatenate(outputs)
+    # predict: evaluation mode, and nothing kept for a backward pass.
+    yhat = np.concatenate([net.predict(X[i:i + batch_size])
+                           for i in range(0, len(X), batch_size)])
     value = float(loss.forward(Y, yhat).mean())
     return (value, metric(Y, yhat)) if metric else (value, None)
 
 
-def _metric(metric):
+def _metric(owner, metric):
+    """``metric`` as a function ``f(y, yhat)`` (or None): ``"accuracy"`` names
+    :func:`~diy_nn.accuracy`."""
     if metric is None or callable(metric):
         return metric
-    if metric == "accuracy":
+    if isinstance(metric, str) and metric == "accuracy":
         return accuracy
     raise ValueError(
-        f"SGD: expected metric None, 'accuracy' or a function f(y, yhat), "
+        f"{owner}: expected metric None, 'accuracy' or a function f(y, yhat), "
         f"got {metric!r}"
     )
 
 
+def check_data(owner, X, Y, names=("X", "Y")):
+    """``X`` and ``Y`` as arrays with as many examples, batch first, holding no
+    NaN or infinity (the error names the row) and no complex numbers."""
+    arrays = []
+    for name, A in zip(names, (X, Y)):
+        A = np.asarray(A)
+        if A.ndim == 0:
+            raise ValueError(f"{owner}: expected {name} batch first, got a scalar")
+        if A.dtype.kind not in "iubf":
+            as_real_array(owner, A, what=name)     # raises, saying what A holds
+        check_finite(owner, A, name, hint="Its first index is the row. " + DATA_HINT)
+        arrays.append(A)
+    X, Y = arrays
+    if len(X) != len(Y):
+        raise ValueError(f"{owner}: {names[0]} has {len(X)} examples but "
+                         f"{names[1]} has {len(Y)}")
+    if len(X) == 0:
+        raise ValueError(f"{owner}: expected at least one example, got none")
+    return X, Y
+
+
 def SGD(net, loss, X, Y, batch_size=32, epochs=10, eps=1e-3, rule="sgd",
         weight_decay=0.0, validation_data=None, metric=None, iterations=None,
-        shuffle=True, rng=None, progress=True, optim=None):
-    """Mini-batch training of ``net`` on ``(X, Y)``; returns a :class:`History`.
+        shuffle=True, rng=None, progress=True, optim=None, **unexpected):
+    """Mini-batch training of ``net`` on ``(X, Y)`` with the learning rate ``eps``
+    (the course's name; PyTorch's ``lr``); returns a :class:`History`.
 
+    ``loss`` is called as ``loss(y, yhat)``, targets first. ``rule`` is ``"sgd"``
+    (plain gradient descent, the default), ``"momentum"``, ``"adam"`` or an
+    update-rule object, as for :class:`Optim`; ``weight_decay`` as there.
     ``history.loss`` holds, for each epoch, the mean of the batch losses during
     the epoch, each computed before that batch's step (see :class:`History`).
 
@@ -249,21 +338,18 @@ def SGD(net, loss, X, Y, batch_size=32, epochs=10, eps=1e-3, rule="sgd",
     ``progress`` shows a bar (tqdm, when installed). Pass ``optim`` to go on with
     an existing :class:`Optim` (and its momentum or Adam state).
 
+    Data holding NaN or infinity is refused at once, naming the row.
     Raises :class:`~diy_nn.errors.DivergenceError` (with ``.history``) when the
     loss turns NaN or infinite.
     """
     from .data import minibatches
     from .init import get_rng
 
-    X, Y = np.asarray(X), np.asarray(Y)
+    check_no_other_arguments("SGD", unexpected)
+    # Bad data is found here, once, naming its row: not as divergence later.
+    X, Y = check_data("SGD", X, Y)
     # One generator for the whole run: an int seed must not repeat each epoch's order.
     rng = get_rng(rng)
-    if X.ndim == 0 or Y.ndim == 0:
-        raise ValueError("SGD: expected X and Y batch first, got a scalar")
-    if len(X) != len(Y):
-        raise ValueError(f"SGD: X has {len(X)} examples but Y has {len(Y)}")
-    if len(X) == 0:
-        raise ValueError("SGD: expected at least one example, got none")
     batch_size = check_positive_int("SGD", "batch_size", batch_size)
     epochs = check_positive_int("SGD", "epochs", epochs)
     if iterations is not None:
@@ -275,13 +361,15 @@ def SGD(net, loss, X, Y, batch_size=32, epochs=10, eps=1e-3, rule="sgd",
             "SGD: expected validation_data to be a pair (X_val, Y_val), "
             f"got {type(validation_data).__name__}"
         )
+    if validation_data is not None:
+        validation_data = check_data("SGD", *validation_data, ("X_val", "Y_val"))
     if optim is None:
         check_net_and_loss("SGD", net, loss)
         check_rate("SGD", "the learning rate eps", eps)
         optim = Optim(net, loss, eps, rule, weight_decay)
     elif not isinstance(optim, Optim):
         raise TypeError(f"SGD: expected optim to be an Optim, got {optim!r}")
-    metric = _metric(metric)
+    metric = _metric("SGD", metric)
     name = None if metric is None else getattr(metric, "__name__", "metric")
     batches_per_epoch = math.ceil(len(X) / batch_size)
     if iterations is not None:

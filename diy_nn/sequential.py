@@ -1,4 +1,5 @@
 """A chain of modules that is itself a module."""
+from .dropout import check_recompute
 from .module import Module
 
 
@@ -7,9 +8,10 @@ class Sequential(Module):
 
     It maps the input shape of ``m1`` to the output shape of the last module.
     ``forward`` keeps the input of every module, which the backward pass needs
-    (chapter "Sequential", equation (1)). ``backward(delta)`` then runs both
-    halves of backpropagation in reverse order (equations (2) and (3)) and
-    returns dL/dinput. Modules can be appended, indexed and iterated over like a list.
+    (chapter "Sequential", equation (1)); ``predict`` keeps none.
+    ``backward(delta)`` then runs both halves of backpropagation in reverse order
+    (equations (2) and (3)) and returns dL/dinput. Modules can be appended,
+    indexed and iterated over like a list.
     """
 
     def __init__(self, *modules):
@@ -25,9 +27,17 @@ class Sequential(Module):
         """Add ``module`` at the end; returns the Sequential, so calls can be
         chained."""
         if not isinstance(module, Module):
-            raise TypeError(
-                f"Sequential: expected a Module, got {type(module).__name__}"
-            )
+            what = type(module).__name__
+            if isinstance(module, type) and issubclass(module, Module):
+                what = (f"the class {module.__name__} itself: pass an instance, "
+                        f"{module.__name__}()")
+            elif isinstance(module, str):
+                what = f"the string {module!r}: pass a module, such as ReLU()"
+            elif callable(module):
+                name = getattr(module, "__name__", type(module).__name__)
+                what = (f"the function {name}: pass a module, such as TanH(), "
+                        "which also knows its gradient")
+            raise TypeError(f"Sequential: expected a Module, got {what}")
         self.modules.append(module)
         return self
 
@@ -52,10 +62,13 @@ class Sequential(Module):
 
     def forward(self, X):
         """The output of the last module; keeps the input of every module for the
-        backward pass."""
-        inputs = []
+        backward pass (except in :meth:`~diy_nn.Module.predict`, which keeps
+        nothing)."""
+        self._inputs = None  # the last batch's inputs go before the new ones come
+        inputs = [] if self.keep_for_backward else None
         for m in self.modules:
-            inputs.append(X)
+            if inputs is not None:
+                inputs.append(X)
             X = m.forward(X)
         self._inputs = inputs
         return X
@@ -75,7 +88,8 @@ class Sequential(Module):
         """
         if self._inputs is None:
             raise RuntimeError(
-                "Sequential.backward: call forward first; backward needs its inputs"
+                "Sequential.backward: call forward first; backward needs the "
+                "inputs of a forward (predict keeps none)"
             )
         for i in range(len(self.modules) - 1, -1, -1):
             m, X = self.modules[i], self._inputs[i]
@@ -99,12 +113,14 @@ class Sequential(Module):
         Inside another Sequential, :meth:`backward` is used instead, without
         the extra forward pass.
         """
+        check_recompute(self, "backward_update_gradient")
         self.forward(input)
         self.backward(delta, input_gradient=False)
 
     def backward_delta(self, input, delta):
         """dL/dinput, the shape of ``input``, from ``input`` and ``delta`` (the
         inner inputs recomputed by a forward pass; parameter gradients untouched)."""
+        check_recompute(self, "backward_delta")
         self.forward(input)
         for m, X in zip(reversed(self.modules), reversed(self._inputs)):
             delta = m.backward_delta(X, delta)

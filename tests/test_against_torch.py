@@ -64,7 +64,7 @@ def test_activation_derivative_at_exactly_zero_matches_torch(name, torch):
 
 def torch_linear(torch, module):
     """A torch.nn.Linear with the weights of a diy_nn Linear (torch stores W transposed)."""
-    layer = torch.nn.Linear(module.input, module.output, bias=module.bias,
+    layer = torch.nn.Linear(module.in_features, module.out_features, bias=module.bias,
                             dtype=getattr(torch, module._parameters["W"].dtype.name))
     with torch.no_grad():
         layer.weight.copy_(torch.tensor(module._parameters["W"].T))

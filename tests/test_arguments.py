@@ -94,7 +94,7 @@ def test_linear_accepts_numpy_integer_sizes():
 
 
 def test_linear_rejects_a_bias_that_is_not_a_bool():
-    with pytest.raises(TypeError, match=r"^Linear: expected bias True or False"):
+    with pytest.raises(TypeError, match=r"^Linear: expected bias to be True or False"):
         nn.Linear(2, 3, bias="no")
 
 
@@ -209,9 +209,15 @@ def test_adam_rejects_betas_outside_0_1(kwargs, what):
         nn.Adam(**kwargs)
 
 
-def test_adam_rejects_a_constant_that_is_not_positive():
-    with pytest.raises(ValueError, match=r"^Adam: expected eps in \(0, inf\)"):
-        nn.Adam(eps=0)
+def test_adam_rejects_a_stabiliser_that_is_not_positive():
+    with pytest.raises(ValueError, match=r"^Adam: expected stabiliser in \(0, inf\)"):
+        nn.Adam(stabiliser=0)
+
+
+def test_adam_refuses_eps_and_says_it_is_the_learning_rate_of_optim():
+    with pytest.raises(TypeError, match=r"^Adam: eps is diy_nn's name for the learning "
+                       r"rate, which Optim and SGD take.*Adam\(stabiliser=1e-8\)"):
+        nn.Adam(eps=1e-8)
 
 
 def test_evaluate_rejects_a_batch_size_of_0():
@@ -250,7 +256,8 @@ def test_elu_rejects_a_negative_alpha():
 
 
 def test_sequential_rejects_a_module_class_instead_of_an_instance():
-    with pytest.raises(TypeError, match=r"^Sequential: expected a Module, got type"):
+    with pytest.raises(TypeError, match=r"^Sequential: expected a Module, got the "
+                       r"class ReLU itself: pass an instance, ReLU\(\)$"):
         nn.Sequential(nn.ReLU)
 
 

@@ -14,8 +14,9 @@ NOTEBOOKS = sorted((ROOT / "book").glob("*.ipynb"))
 
 # import name -> the package that provides it
 PROVIDERS = {"numpy": "numpy", "sklearn": "scikit-learn", "matplotlib": "matplotlib",
-             "ipywidgets": "ipywidgets", "jupyterquiz": "jupyterquiz", "tqdm": "tqdm",
-             "pooch": "pooch", "IPython": "ipykernel", "diy_nn": "-e ."}
+             "ipywidgets": "ipywidgets", "tqdm": "tqdm",
+             "pooch": "pooch", "IPython": "ipykernel", "diy_nn": "-e .",
+             "umap": "umap-learn"}
 NOT_FOR_BINDER = {"torch", "pytest", "nbval", "jupyter-book", "playwright", "nbconvert",
                   "sphinx-exercise"}
 

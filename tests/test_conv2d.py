@@ -34,23 +34,32 @@ def path(request, monkeypatch):
     """Run a test through both ways Conv2D computes: the window matrix (im2col)
     and the loop over the kernel offsets, which it takes for large batches."""
     columns = request.param == "columns"
-    monkeypatch.setattr(nn.Conv2D, "_use_columns", lambda self, n, size: columns)
+    monkeypatch.setattr(conv2d, "fits_window_matrix", lambda *args: columns)
     return request.param
 
 
 def test_conv2d_builds_the_window_matrix_for_a_training_batch():
-    assert nn.Conv2D(3, 32, 64)._use_columns(128 * 28 * 28, 4)
+    assert conv2d.fits_window_matrix(128 * 28 * 28, 9 * 32, 64, 4)
 
 
 def test_conv2d_loops_over_offsets_when_the_window_matrix_would_be_large():
     rows = 4096 * 28 * 28                  # 3.7 GB of windows for 32 channels
-    assert not nn.Conv2D(3, 32, 64)._use_columns(rows, 4)
+    assert not conv2d.fits_window_matrix(rows, 9 * 32, 64, 4)
 
 
 def test_conv2d_builds_the_window_matrix_when_it_is_smaller_than_the_output():
     # One channel in, 32 out: 9 numbers a window against 32 an output position.
-    assert nn.Conv2D(3, 1, 32)._use_columns(10**8, 4)
+    assert conv2d.fits_window_matrix(10**8, 9, 32, 4)
     assert conv2d.COLUMNS_BYTES < 10**8 * 9 * 4
+
+
+def test_conv2d_fast_path_gives_way_to_the_offsets_when_the_matrix_would_be_large(
+        monkeypatch, rng):
+    conv = nn.Conv2D(3, 2, 4, rng=0, dtype=np.float64)
+    X = rng.standard_normal((2, 6, 6, 2))
+    assert conv2d.im2col_forward(X, conv._parameters["W"], 1) is not None
+    monkeypatch.setattr(conv2d, "COLUMNS_BYTES", 0)
+    assert conv2d.im2col_forward(X, conv._parameters["W"], 1) is None
 
 
 def conv2d_by_loops(X, W, b, stride, padding):
@@ -401,7 +410,8 @@ def test_conv2d_padding_lets_a_smaller_image_through(rng):
 def test_conv2d_rejects_the_wrong_number_of_channels(rng):
     with pytest.raises(ValueError, match=r"Conv2D\(3, 2, 4\): expected an input of "
                        r"shape \(batch, h >= 3, w >= 3, 2\), got \(2, 5, 5, 3\) "
-                       r"\(3 channels instead of 2\)"):
+                       r"\(3 channels instead of 2; the arguments of Conv2D are "
+                       r"\(k_size, chan_in, chan_out\), not PyTorch's"):
         nn.Conv2D(3, 2, 4)(rng.standard_normal((2, 5, 5, 3)))
 
 

@@ -169,7 +169,7 @@ def test_conv_transpose_converts_a_float64_input_to_its_float32_parameters(rng):
 
 def test_conv_transpose_rejects_the_wrong_number_of_channels(rng):
     with pytest.raises(ValueError, match=r"ConvTranspose1D\(3, 2, 4\): expected an "
-                       r"input of shape \(batch, length >= 1, 2\), got \(2, 5, 3\)"):
+                       r"input of shape \(batch, length, 2\), got \(2, 5, 3\)"):
         nn.ConvTranspose1D(3, 2, 4)(rng.standard_normal((2, 5, 3)))
 
 

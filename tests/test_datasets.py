@@ -1,12 +1,17 @@
 """diy_nn.datasets: shapes, dtypes, ranges and class counts of every loader, read
 from the offline copies (DIY_NN_DATA, default ../shared/data next to the repository);
-checksums refused, offline errors, the decoded cache, and the air passengers windows.
+checksums refused, offline errors, bad settings of DIY_NN_DATA and DIY_NN_CACHE, the
+decoded cache, and the air passengers windows. Bad arguments to the loaders are in
+test_datasets_arguments.py.
 
 These tests never touch the network: every socket connection is blocked, and
 downloads are simulated by replacing ``pooch.retrieve``.
 """
 import gzip
+import hashlib
+import inspect
 import os
+import re
 import shutil
 import socket
 import subprocess
@@ -19,6 +24,9 @@ import numpy as np
 import pytest
 
 import diy_nn.datasets as D
+from diy_nn.datasets.fetch import fetch
+from diy_nn.datasets.registry import ContentCheck, Download, FileSpec
+from diy_nn.datasets.tabular import california_arrays
 
 REPO = Path(__file__).resolve().parents[1]
 SHARED = Path(os.environ.get("DIY_NN_DATA") or REPO.parent / "shared" / "data").resolve()
@@ -124,6 +132,11 @@ def test_usps(shared_data):
     np.testing.assert_array_equal(images.X_test.reshape(2007, 256), ds.X_test)
 
 
+def test_image_loaders_take_a_numpy_bool_for_flat(shared_data):
+    assert D.load_usps(flat=np.False_).X_train.shape == (7291, 16, 16, 1)
+    assert D.load_usps(flat=np.True_).X_train.shape == (7291, 256)
+
+
 # ---------------------------------------------------------------- tabular
 
 def test_california_housing(shared_data):
@@ -148,7 +161,7 @@ def test_california_housing(shared_data):
 
 def test_california_features_match_scikit_learn_layout(shared_data):
     """The features computed from the raw file equal the shared scikit-learn-layout CSV."""
-    X, y = D._california_arrays()
+    X, y = california_arrays()
     ref = np.loadtxt(shared_data / "california-housing" / "california_housing.csv.gz",
                      delimiter=",", skiprows=1)
     np.testing.assert_allclose(X, ref[:, :8], rtol=1e-12)
@@ -176,6 +189,19 @@ def test_digits(shared_data):
     images = D.load_digits(flat=False)
     assert images.X_train.shape == (1437, 8, 8, 1)
     np.testing.assert_array_equal(images.X_train.reshape(1437, 64), ds.X_train)
+
+
+def test_test_size_as_rows_or_as_a_numpy_number_splits_as_the_fraction():
+    ref = D.load_iris(test_size=0.2, seed=0)
+    for ds in (D.load_iris(test_size=30), D.load_iris(test_size=np.float32(0.2)),
+               D.load_iris(test_size=np.int64(30), seed=np.int64(0))):
+        for a, b in zip(ds, ref):
+            np.testing.assert_array_equal(a, b)
+
+
+def test_seed_none_gives_a_split_of_the_asked_sizes():
+    ds = D.load_iris(test_size=45, seed=None)
+    assert ds.X_train.shape == (105, 4) and np.bincount(ds.y_test).tolist() == [15] * 3
 
 
 # ---------------------------------------------------------------- air passengers
@@ -247,15 +273,24 @@ def test_air_passengers_windows_scaling(shared_data):
         np.testing.assert_allclose(ds.scaler.transform(raw.X_train), ds.X_train, atol=1e-6)
 
 
-def test_air_passengers_windows_bad_arguments(shared_data):
-    with pytest.raises(ValueError, match="k"):
-        D.air_passengers_windows(k=0)
-    with pytest.raises(ValueError, match="test_from"):
-        D.air_passengers_windows(k=12, test_from="1949-06")
-    with pytest.raises(ValueError, match="test_from"):
-        D.air_passengers_windows(k=12, test_from="1962-01")
-    with pytest.raises(ValueError, match="scale"):
-        D.air_passengers_windows(scale="log")
+def test_air_passengers_windows_take_numpy_integers_and_months(shared_data):
+    ts = D.load_air_passengers()
+    ref = D.air_passengers_windows(k=12, test_from="1958-01")
+    for kwargs in (dict(k=np.int64(12)), dict(test_from=np.datetime64("1958-01")),
+                   dict(test_from=ts.time[108]), dict(test_from=np.datetime64("1958"))):
+        ds = D.air_passengers_windows(**kwargs)
+        for a, b in zip(ds, ref):
+            np.testing.assert_array_equal(a, b)
+        np.testing.assert_array_equal(ds.time_test, ref.time_test)
+
+
+@pytest.mark.parametrize("k, test_from", [(107, "1958-01"), (142, "1960-12"),
+                                          (1, "1949-03")])
+def test_air_passengers_windows_at_the_edge_keep_one_window_on_a_side(shared_data, k,
+                                                                      test_from):
+    ds = D.air_passengers_windows(k=k, test_from=test_from)
+    assert min(len(ds.y_train), len(ds.y_test)) == 1
+    assert len(ds.y_train) + len(ds.y_test) == 144 - k
 
 
 def rdatasets_csv(values, quoted=True):
@@ -287,10 +322,23 @@ def test_air_passengers_wrong_content_refused(shared_data, monkeypatch, tmp_path
     monkeypatch.setenv("DIY_NN_DATA", str(tmp_path))
     with pytest.raises(D.DatasetChecksumError, match="Air passengers"):
         D.load_air_passengers()
-    # Not a CSV of the series at all: refused too, with the same error.
-    (tmp_path / "airpassengers" / "AirPassengers.csv").write_bytes(b"\x1f\x8b\x00garbage\n1,2,3\n")
-    with pytest.raises(D.DatasetChecksumError, match="nor the expected content"):
+
+
+@pytest.mark.parametrize("content", [
+    b"\x1f\x8b\x00garbage\n1,2,3\n", b"Month,#Passengers\n1949-01,1\x00\n",
+    b"Month,#Passengers\n1949-01\n", b"rownames,time,value\n1,abc,def\n",
+    b"Month,#Passengers\n1949-01,112.5\n",
+], ids=["binary", "a NUL byte", "a short row", "text values", "a fraction"])
+def test_air_passengers_file_that_is_not_the_series_is_refused(monkeypatch, tmp_path,
+                                                               no_network, content):
+    (tmp_path / "airpassengers").mkdir()
+    (tmp_path / "airpassengers" / "AirPassengers.csv").write_bytes(content)
+    monkeypatch.setenv("DIY_NN_DATA", str(tmp_path))
+    monkeypatch.setenv("DIY_NN_CACHE", str(tmp_path / "cache"))
+    with pytest.raises(D.DatasetChecksumError, match=r"^Air passengers: the copy .* "
+                                                     r"nor the expected content\."):
         D.load_air_passengers()
+    assert not no_network
 
 
 # ---------------------------------------------------------------- checksums, offline errors
@@ -422,6 +470,122 @@ def test_damaged_cache_file_is_replaced(shared_data, empty_env, monkeypatch):
     assert [url for url, _ in calls] == ["https://hastie.su.domains/ElemStatLearn/datasets/zip.test.gz"]
 
 
+@pytest.mark.parametrize("what", ["does not exist", "is a file, not a folder"])
+@pytest.mark.parametrize("name", list(LOADERS))
+def test_diy_nn_data_that_names_no_folder_is_refused_at_once(monkeypatch, tmp_path,
+                                                            no_network, name, what):
+    root = tmp_path / "data"
+    if what != "does not exist":
+        root.write_text("")
+    monkeypatch.setenv("DIY_NN_DATA", str(root))
+    monkeypatch.setenv("DIY_NN_CACHE", str(tmp_path / "cache"))
+    start = time.perf_counter()
+    with pytest.raises(D.DatasetUnavailableError,
+                       match=rf"^{name}: the environment variable DIY_NN_DATA names "
+                             rf"{re.escape(str(root))}, which {what}\. Set DIY_NN_DATA "
+                             r"to the folder .* or unset it"):
+        LOADERS[name][0]()
+    assert time.perf_counter() - start < 1.0
+    assert not no_network and not (tmp_path / "cache").exists()
+
+
+def test_diy_nn_data_that_names_a_data_set_folder_says_which_folder_to_name(
+        shared_data, monkeypatch, tmp_path, no_network):
+    monkeypatch.setenv("DIY_NN_CACHE", str(tmp_path / "cache"))
+    monkeypatch.setenv("DIY_NN_DATA", str(shared_data / "usps"))
+    with pytest.raises(D.DatasetUnavailableError,
+                       match=r"^USPS: the folder named by DIY_NN_DATA, .*, holds "
+                             r"zip.train.gz itself, but the loader looks for it in "
+                             rf"the sub-folder usps/ .* So set "
+                             rf"DIY_NN_DATA={re.escape(str(shared_data))}\.$"):
+        D.load_usps()
+    flat = tmp_path / "flat"   # the files with no sub-folder
+    flat.mkdir()
+    shutil.copy(shared_data / "usps" / "zip.train.gz", flat)
+    monkeypatch.setenv("DIY_NN_DATA", str(flat))
+    with pytest.raises(D.DatasetUnavailableError,
+                       match=rf"So move the files of USPS to "
+                             rf"{re.escape(str(flat / 'usps'))}\.$"):
+        D.load_usps()
+    assert not no_network
+
+
+def test_a_cache_folder_that_is_a_file_is_refused_at_once(empty_env, monkeypatch,
+                                                         tmp_path, no_network):
+    cache = tmp_path / "cache-file"
+    cache.write_text("")
+    monkeypatch.setenv("DIY_NN_CACHE", str(cache))
+    with pytest.raises(D.DatasetUnavailableError,
+                       match=rf"^The cache folder {re.escape(str(cache))} is a file, "
+                             r"not a folder\. Set DIY_NN_CACHE to a folder"):
+        D.load_usps()
+    assert not no_network
+
+
+def test_an_uncompressed_copy_in_diy_nn_data_is_named_in_the_error(empty_env):
+    data, cache = empty_env
+    (data / "usps").mkdir()
+    (data / "usps" / "zip.train").write_text("1 0.5\n")
+    with pytest.raises(D.DatasetUnavailableError,
+                       match=r"zip.train.gz \(not there; zip.train is, but the file is "
+                             r"read as published, gzip-compressed\)"):
+        D.load_usps()
+
+
+@pytest.mark.parametrize("module, loader, install", [
+    ("sklearn", D.load_iris, "scikit-learn"), ("pooch", D.load_usps, "pooch"),
+])
+def test_a_missing_optional_dependency_says_how_to_install_it(empty_env, monkeypatch,
+                                                             module, loader, install):
+    for name in [m for m in sys.modules if m.split(".")[0] == module] + [module]:
+        monkeypatch.setitem(sys.modules, name, None)   # as if it were not installed
+    with pytest.raises(ImportError, match=rf"^diy_nn.datasets needs {install} .*: "
+                                          rf"pip install {install} \(or pip install "
+                                          r"'diy_nn\[data\]'\)"):
+        loader()
+
+
+# ---------------------------------------------------------------- the fetch layer
+
+def digest_of_numbers(path):
+    """A content check: the SHA-256 of the numbers of a text file, however spaced."""
+    numbers = path.read_text().split()
+    if not numbers:
+        raise ValueError(f"{path} holds no numbers")
+    return hashlib.sha256(" ".join(numbers).encode()).hexdigest()
+
+
+def test_fetch_accepts_a_copy_by_the_content_check_of_its_file_spec(monkeypatch,
+                                                                    tmp_path):
+    content = hashlib.sha256(b"1 2 3").hexdigest()
+    spec = FileSpec("Toy", "toy/numbers.txt", "0" * 64,
+                    content=ContentCheck(content, digest_of_numbers))
+    (tmp_path / "toy").mkdir()
+    copy = tmp_path / "toy" / "numbers.txt"
+    monkeypatch.setenv("DIY_NN_DATA", str(tmp_path))
+    copy.write_text(" 1  2\n3\n")
+    assert fetch(spec) == (copy, content)
+    for other in ("1 2 4", ""):   # other content, or none the check can read
+        copy.write_text(other)
+        with pytest.raises(D.DatasetChecksumError, match=r"^Toy: .* nor the expected "
+                                                         r"content\."):
+            fetch(spec)
+
+
+def test_a_file_spec_refuses_a_download_it_could_not_verify():
+    with pytest.raises(ValueError, match=r"^Toy: a download whose bytes are not pinned "
+                                         r"needs a content check"):
+        FileSpec("Toy", "toy/numbers.txt", "0" * 64,
+                 (Download("https://example.org/numbers.txt", "numbers.txt"),))
+
+
+def test_the_fetch_and_cache_layer_names_no_data_set():
+    from diy_nn.datasets import cache, fetch as fetch_module
+    source = (inspect.getsource(fetch_module) + inspect.getsource(cache)).lower()
+    for word in ("passengers", "mnist", "usps", "california", "iris"):
+        assert word not in source
+
+
 # ---------------------------------------------------------------- the decoded cache
 
 def test_mnist_loads_fast_the_second_time(shared_data, monkeypatch, tmp_path, no_network):
@@ -442,14 +606,30 @@ def test_mnist_loads_fast_the_second_time(shared_data, monkeypatch, tmp_path, no
     assert not no_network
 
 
-def test_damaged_decoded_cache_is_rebuilt(shared_data, monkeypatch, tmp_path):
+def truncate(npz):
+    npz.write_bytes(npz.read_bytes()[:1000])
+
+
+def drop_x_train(npz):
+    with np.load(npz) as z:
+        arrays = {k: z[k] for k in z.files if k != "X_train"}
+    np.savez(npz, **arrays)
+
+
+@pytest.mark.parametrize("damage, problem", [(truncate, r"\w+: "),
+                                             (drop_x_train, "it has no array X_train")],
+                         ids=["truncated", "an array missing"])
+def test_damaged_decoded_cache_is_rebuilt(shared_data, monkeypatch, tmp_path, damage,
+                                          problem):
     monkeypatch.setenv("DIY_NN_CACHE", str(tmp_path / "cache"))
     first = D.load_usps()
     (cached,) = (tmp_path / "cache" / "decoded").glob("usps-*.npz")
-    cached.write_bytes(cached.read_bytes()[:1000])
-    with pytest.warns(UserWarning, match="rebuilding"):
+    damage(cached)
+    with pytest.warns(UserWarning, match=rf"^usps: could not read the decoded cache "
+                                         rf".*\({problem}.*\); rebuilding it\.$"):
         again = D.load_usps()
-    np.testing.assert_array_equal(again.X_train, first.X_train)
+    for a, b in zip(again, first):
+        np.testing.assert_array_equal(a, b)
     with warnings.catch_warnings():
         warnings.simplefilter("error")
         D.load_usps()   # rebuilt: no warning any more
@@ -457,10 +637,24 @@ def test_damaged_decoded_cache_is_rebuilt(shared_data, monkeypatch, tmp_path):
 
 # ---------------------------------------------------------------- the package
 
-def test_core_does_not_import_pooch_or_sklearn():
-    code = ("import sys, diy_nn; bad = {'pooch', 'sklearn'} & set(sys.modules); assert not bad, bad; "
-            "import diy_nn.datasets; bad = {'pooch', 'sklearn'} & set(sys.modules); assert not bad, bad")
+def test_core_does_not_import_the_datasets_pooch_or_sklearn():
+    code = ("import sys, diy_nn\n"
+            "bad = {'diy_nn.datasets', 'pooch', 'sklearn'} & set(sys.modules)\n"
+            "assert not bad, bad\n"
+            "import diy_nn.datasets\n"
+            "bad = {'pooch', 'sklearn'} & set(sys.modules)\n"
+            "assert not bad, bad\n")
     subprocess.run([sys.executable, "-c", code], check=True, cwd=REPO)
+
+
+def test_a_dataset_indexes_as_it_unpacks():
+    ds = D.Dataset(np.zeros((3, 2), np.float32), np.array([0, 1, 1]),
+                   np.zeros((1, 2), np.float32), np.array([0]))
+    X_train, y_train, X_test, y_test = ds
+    assert len(ds) == 4
+    assert ds[0] is X_train and ds[1] is y_train and ds[2] is X_test and ds[3] is y_test
+    assert ds[-1] is y_test and ds[np.int64(2)] is X_test
+    assert ds[1:3] == (y_train, X_test)
 
 
 def test_dataset_repr_and_default_cache_dir(monkeypatch):

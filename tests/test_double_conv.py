@@ -172,7 +172,7 @@ def test_double_conv_rejects_an_image_smaller_than_the_kernel(rng):
 
 def test_double_conv_rejects_the_wrong_number_of_channels(rng):
     with pytest.raises(ValueError, match=r"DoubleConv1D\(3, 2, 2\): .*got "
-                       r"\(2, 5, 5, 1\) \(1 channels instead of 2\)"):
+                       r"\(2, 5, 5, 1\) \(1 channel instead of 2;"):
         nn.DoubleConv1D(3, 2, 2)(rng.standard_normal((2, 5, 5, 1)))
 
 

@@ -4,7 +4,7 @@ import numpy as np
 import pytest
 
 import diy_nn as nn
-from diy_nn.exercises import CheckResult, check_loss, check_module, check_value
+from diy_nn.book.exercises import CheckResult, check_loss, check_module, check_value
 
 
 # --- student modules: one right, several wrong in one specific way ---------------------
@@ -442,7 +442,7 @@ def test_float32_output_gets_a_dtype_hint():
 def test_in_a_notebook_one_html_box_per_cell(monkeypatch):
     """The checker displays an HTML box; the returned result, as the cell's last
     expression, shows nothing more in that cell, and shows the box again later."""
-    from diy_nn import exercises
+    from diy_nn.book import exercises
 
     class Shell:
         execution_count = 1

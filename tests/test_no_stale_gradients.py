@@ -60,13 +60,24 @@ def test_linear_gradients_follow_an_input_changed_in_place(rng):
     )
 
 
-def test_dropout_gradient_uses_the_mask_of_its_forward_not_the_input(rng):
+def test_dropout_gradient_uses_the_mask_its_forward_drew_for_the_same_values(rng):
     x, delta = rng.standard_normal((4, 3)), rng.standard_normal((4, 3))
     module = nn.Dropout(0.5, rng=0)
     module(x)
     mask = module.mask.copy()
+    np.testing.assert_allclose(module.backward_delta(x.copy(), delta), delta * mask,
+                               **F64)
+
+
+def test_dropout_refuses_an_input_changed_in_place_since_its_forward(rng):
+    # The mask belongs to the forward's input: no identity cache that x += 1 fools.
+    x, delta = rng.standard_normal((4, 3)), rng.standard_normal((4, 3))
+    module = nn.Dropout(0.5, rng=0)
+    module(x)
     x += 1
-    np.testing.assert_allclose(module.backward_delta(x, delta), delta * mask, **F64)
+    with pytest.raises(ValueError, match=r"Dropout\(p=0.5\).backward_delta: the input "
+                       r"is not the one the last forward was given"):
+        module.backward_delta(x, delta)
 
 
 def make_net():

@@ -119,3 +119,149 @@ document.addEventListener("DOMContentLoaded", function () {
     return htmlToText.call(this, doc.documentElement.outerHTML, anchor);
   };
 });
+
+/* 4. sphinx-togglebutton opens a collapsed solution when its title is clicked, but
+   finds its button only when the click lands on the title itself or the chevron: a
+   click on the "Exercise 2.1" link inside "Solution to Exercise 2.1" followed the
+   link, left the solution closed and logged "button is not defined". The link goes
+   (the exercise is just above); any click in a title opens or closes its box. */
+document.addEventListener("click", function (event) {
+  var target = event.target;
+  var title = target && target.closest &&
+    target.closest(".admonition.toggle > .admonition-title");
+  if (!title) return;
+  var button = title.querySelector(".toggle-button");
+  if (!button || target === title || target === button) return;   // the theme's own
+  event.preventDefault();
+  event.stopPropagation();
+  button.click();
+}, true);
+
+document.addEventListener("DOMContentLoaded", function () {
+  document.querySelectorAll(".solution > .admonition-title a.reference")
+    .forEach(function (link) {
+      var span = document.createElement("span");
+      while (link.firstChild) span.appendChild(link.firstChild);
+      link.parentNode.replaceChild(span, link);
+    });
+});
+
+/* 5. Wide boxes on a narrow screen. A display equation wider than the column first
+   puts its number above it, then shrinks to fit when 3/4 of its size is enough; an
+   equation, table or code box that still does not fit scrolls sideways, and a fade
+   with an arrow at its edge shows that there is more (a phone shows no scrollbar). */
+var diyNnFitWideBoxes = (function () {
+  var MIN_SCALE = 0.75;
+  var SCROLLERS = [".bd-article mjx-container[display='true']",
+                   ".bd-article .pst-scrollable-table-container",
+                   ".bd-article div.highlight > pre"].join(", ");
+
+  function overflows(el) {
+    return el.scrollWidth > el.clientWidth + 1;
+  }
+
+  function fitEquation(mjx) {
+    var math = mjx.closest("div.math");
+    if (mjx.dataset.diyNnFont === undefined) mjx.dataset.diyNnFont = mjx.style.fontSize;
+    mjx.style.fontSize = mjx.dataset.diyNnFont;               // measure at full size
+    if (math) math.classList.remove("diy-nn-eqno-above");
+    if (!overflows(mjx)) return;
+    if (math && math.querySelector(".eqno")) {
+      math.classList.add("diy-nn-eqno-above");
+      if (!overflows(mjx)) return;
+    }
+    var scale = mjx.clientWidth / mjx.scrollWidth;
+    if (scale >= MIN_SCALE) {
+      var size = parseFloat(getComputedStyle(mjx).fontSize);
+      mjx.style.fontSize = (size * scale * 0.99) + "px";
+    }
+  }
+
+  function frame(el) {
+    var parent = el.parentElement;
+    if (parent && parent.classList.contains("diy-nn-scroll-frame")) return parent;
+    var wrapper = document.createElement("div");
+    wrapper.className = "diy-nn-scroll-frame";
+    parent.insertBefore(wrapper, el);
+    wrapper.appendChild(el);
+    el.addEventListener("scroll", function () { mark(el, wrapper); }, {passive: true});
+    return wrapper;
+  }
+
+  function mark(el, wrapper) {
+    var more = overflows(el);
+    var left = more && el.scrollLeft > 1;
+    var right = more && el.scrollLeft + el.clientWidth < el.scrollWidth - 1;
+    wrapper.classList.toggle("diy-nn-more-left", left);
+    wrapper.classList.toggle("diy-nn-more-right", right);
+    el.classList.toggle("diy-nn-scrolls", more);
+    if (more && !el.hasAttribute("tabindex")) {
+      el.setAttribute("tabindex", "0");          // a keyboard can scroll it too
+      el.dataset.diyNnTabindex = "1";
+    } else if (!more && el.dataset.diyNnTabindex) {
+      el.removeAttribute("tabindex");
+      delete el.dataset.diyNnTabindex;
+    }
+  }
+
+  function fit() {
+    document.querySelectorAll(".bd-article mjx-container[display='true']")
+      .forEach(fitEquation);
+    document.querySelectorAll(SCROLLERS).forEach(function (el) {
+      if (overflows(el) || (el.parentElement &&
+                            el.parentElement.classList.contains("diy-nn-scroll-frame"))) {
+        mark(el, frame(el));
+      }
+    });
+  }
+
+  var pending = null;
+  function later() {
+    if (pending) cancelAnimationFrame(pending);
+    pending = requestAnimationFrame(function () { pending = null; fit(); });
+  }
+  document.addEventListener("DOMContentLoaded", function () {
+    var mj = window.MathJax;
+    var typeset = mj && mj.startup && mj.startup.promise ? mj.startup.promise
+                                                         : Promise.resolve();
+    typeset.then(function () {
+      fit();
+      if (document.fonts && document.fonts.ready) document.fonts.ready.then(later);
+    });
+    window.addEventListener("resize", later);
+  });
+  return fit;
+})();
+
+/* 6. Widgets (diy_nn.book.widgets.static_interact), for a screen reader: a slider over
+   the grid values announced its index ("3"), not its value; it now says its label and
+   the value its readout shows. */
+(function () {
+  function describe(root) {
+    root.querySelectorAll(".jupyter-widgets .noUi-handle").forEach(function (handle) {
+      var box = handle.closest(".widget-inline-hbox, .widget-hslider, .widget-slider");
+      if (!box) return;
+      var label = box.querySelector(".widget-label");
+      var readout = box.querySelector(".widget-readout");
+      if (label && label.textContent.trim() && !handle.hasAttribute("aria-label")) {
+        handle.setAttribute("aria-label", label.textContent.trim());
+      }
+      if (readout && readout.textContent.trim() &&
+          handle.getAttribute("aria-valuetext") !== readout.textContent.trim()) {
+        handle.setAttribute("aria-valuetext", readout.textContent.trim());
+      }
+    });
+  }
+  document.addEventListener("DOMContentLoaded", function () {
+    var article = document.querySelector(".bd-article");
+    if (!article || !window.MutationObserver) return;
+    var queued = false;
+    new MutationObserver(function () {
+      if (queued) return;
+      queued = true;
+      setTimeout(function () { queued = false; describe(article); }, 0);
+    }).observe(article, {subtree: true, childList: true, characterData: true,
+                         attributes: true, attributeFilter: ["aria-valuenow"]});
+    describe(article);
+  });
+})();

@@ -8,13 +8,12 @@ does not collect it (its name does not start with ``test_``).
 import functools
 import http.server
 import json
-import os
-import shutil
 import threading
 from pathlib import Path
 
 import pytest
 
+from chromium import chromium_path
 from site_pages import site_dir
 
 HERE = Path(__file__).parent
@@ -23,14 +22,6 @@ NODE_MODULES = HERE / "node_modules"
 CDN = "https://cdn.jsdelivr.net/npm/"
 
 collect_ignore_glob = ["node_modules/*"]
-
-
-def chromium_path():
-    for name in (os.environ.get("CHROMIUM"), "chromium", "chromium-browser",
-                 "google-chrome"):
-        if name and shutil.which(name):
-            return shutil.which(name)
-    return None
 
 
 class _QuietHandler(http.server.SimpleHTTPRequestHandler):

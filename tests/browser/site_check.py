@@ -6,13 +6,21 @@ A page fails when it
 - logs a JavaScript or console error, or loads an asset the test cannot serve,
 - has an image that does not load,
 - has a widget that does not render, or a control that does not change the
-  page when it is moved (a widget needs diy_nn.widgets.static_interact),
-- has a self-check (diy_nn.quiz) that gives no feedback when answered,
+  page when it is moved (a widget needs diy_nn.book.widgets.static_interact),
+- has a self-check (diy_nn.book.quiz) that rejects its own right answer, does not
+  give a listed wrong answer its feedback, cannot be answered with the keyboard, or
+  has several right answers without saying "Select all that apply",
+- has a solution whose title does not open it when clicked,
+- stores an output that prints an object's repr (``<Axes: >``) or a failed
+  exercise check,
+- has an image whose alt text is missing or a file path, or a widget slider that
+  announces something else than its readout,
 - has a code line wider than its box, or (on a 390-px phone) content that runs
-  off the screen without a scrollbar,
+  off the screen without a scrollbar, or an equation or table wider than its box
+  without a scroll cue (reader_checks.py holds the reader's checks),
 and the site fails when the left or right sidebar toggle does nothing, or a
 search result shows raw TeX. Overlapping titles in figures are caught when the
-chapters run (diy_nn.figcheck, switched on for nbval by .ci/matplotlibrc).
+chapters run (diy_nn.book.figcheck, switched on for nbval by .ci/matplotlibrc).
 
 Run: ``make browser`` (builds the site, installs Chromium, playwright and the
 npm assets when missing), or ``python -m pytest tests/browser/site_check.py``.
@@ -21,6 +29,8 @@ import re
 
 import pytest
 
+from reader_checks import (ALT_TEXT_JS, SLIDERS_JS, STORED_OUTPUTS_JS, WIDE_BOXES_JS,
+                           check_quizzes, check_solutions)
 from site_pages import pages
 
 PAGES = pages()
@@ -121,6 +131,7 @@ OFF_SCREEN_JS = """() => {
         .forEach(el => {
             if (el.offsetParent === null) return;
             const r = el.getBoundingClientRect();
+            if (r.width <= 1 && r.height <= 1) return;       // for screen readers only
             const style = getComputedStyle(el);
             if (style.display.startsWith('inline')) return;   // no box of its own
             const overflow = style.overflowX;
@@ -222,34 +233,8 @@ def check_widgets(page):
                     ".innerText.split('\\n')[0]")
                 problems.append(f"widget {number}: moving the {kind} {label!r} does "
                                 f"not change the page (a widget needs "
-                                f"diy_nn.widgets.static_interact to answer without a "
+                                f"diy_nn.book.widgets.static_interact to answer without a "
                                 f"kernel)")
-    return problems
-
-
-def check_quizzes(page):
-    problems = []
-    quizzes = page.query_selector_all("div[data-shufflequestions]")   # jupyterquiz
-    for number, quiz in enumerate(quizzes, 1):
-        questions = quiz.query_selector_all("div.Quiz")      # one a question
-        if not questions:
-            problems.append(f"self-check {number} shows no question "
-                            f"(its script failed)")
-        for q_number, question in enumerate(questions, 1):
-            buttons = question.query_selector_all(".MCButton")
-            field = question.query_selector(".Input-text")
-            if buttons:
-                buttons[0].click()
-            elif field is not None:
-                field.click()
-                field.type("12345")
-                field.press("Enter")
-            page.wait_for_timeout(100)
-            feedback = question.query_selector(".Feedback")
-            text = feedback.inner_text().strip() if feedback else ""
-            if not text:
-                problems.append(f"self-check {number}, question {q_number}: answering "
-                                f"it gives no feedback")
     return problems
 
 
@@ -259,15 +244,21 @@ def test_page(open_page, path):
     page, log = open_page(path, width=DESKTOP)
     problems = []
     problems += check_widgets(page)
+    problems += page.evaluate(SLIDERS_JS)
     problems += check_quizzes(page)
+    problems += check_solutions(page)
+    problems += page.evaluate(STORED_OUTPUTS_JS)
+    problems += page.evaluate(ALT_TEXT_JS)
     problems += _problems("TeX", page.evaluate(RAW_TEX_JS))
     problems += _problems("image not loaded", page.evaluate(IMAGES_JS))
     problems += _problems("code line", page.evaluate(CODE_OVERFLOW_JS))
     problems += _problems("contents", page.evaluate(TOC_CLIPPED_JS))
-    # On a phone a code box may scroll sideways; nothing else may leave the screen.
+    # On a phone a box may scroll sideways, showing that it does; nothing else may
+    # leave the screen.
     page.set_viewport_size({"width": PHONE, "height": 800})
     page.wait_for_timeout(300)
     problems += _problems(f"at {PHONE} px", page.evaluate(OFF_SCREEN_JS))
+    problems += _problems(f"at {PHONE} px", page.evaluate(WIDE_BOXES_JS))
     problems = log.errors + problems
     assert not problems, f"{path}:\n  " + "\n  ".join(problems)
 
@@ -332,3 +323,34 @@ def test_search_results_show_no_raw_tex(open_page, query):
     problems = log.errors + _problems("search snippet with raw TeX", raw)
     assert snippets, f"searching for {query!r} found nothing"
     assert not problems, "\n  ".join(problems)
+
+
+ROOT = __import__("pathlib").Path(__file__).resolve().parents[2]
+
+
+def test_the_workbook_menu_opens_this_chapters_workbook_on_binder_and_colab(open_page):
+    path = _first_chapter()
+    chapter = path.rsplit("/", 1)[-1].removesuffix(".html")
+    page, log = open_page(path)
+    page.click(".dropdown-workbook-buttons > button")
+    links = {}
+    for kind in ("binder", "colab"):
+        link = page.locator(f"a.btn-workbook-{kind}")
+        assert link.is_visible(), f"the workbook menu shows no {kind} item"
+        links[kind] = link.get_attribute("href")
+    notebook = f"workbook/{chapter}.ipynb"
+    assert (ROOT / notebook).is_file(), f"{notebook} is not in the repository"
+    assert links["binder"].endswith(f"?urlpath=tree/{notebook}"), links["binder"]
+    assert links["colab"].endswith(f"/blob/main/{notebook}"), links["colab"]
+    assert not log.errors, log.errors
+
+
+def test_the_introduction_links_the_workbooks_zip(open_page, server):
+    page, log = open_page("book/intro.html")
+    hrefs = [a.get_attribute("href") for a in page.query_selector_all("a.download")]
+    zips = [h for h in hrefs if h and h.endswith(".zip")]
+    assert zips, f"the introduction links no zip (downloads: {hrefs})"
+    response = page.request.get(page.url.rsplit("/", 1)[0] + "/" + zips[0])
+    assert response.ok, f"{zips[0]}: HTTP {response.status}"
+    assert response.body()[:2] == b"PK", f"{zips[0]} is not a zip"
+    assert not log.errors, log.errors

@@ -1,1 +1,0 @@
-"""Reference answers for the chapters' exercises (not shown in the book)."""

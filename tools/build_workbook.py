@@ -68,8 +68,10 @@ NOTE = """\
 > first thing that is wrong. Once a module passes, the chapter's experiments run on
 > your code. The reference for every skeleton is `diy_nn` itself: the book's website
 > shows its code. The solutions of the exercises are on the website too, folded under
-> each exercise; neither this notebook nor the `diy_nn` package holds them (the
-> checkers compare your answers with an answer key of expected values)."""
+> each exercise; neither this notebook nor the `diy_nn` package holds them. The
+> checkers compare your answers with an answer key of expected values, which the
+> package does hold (`diy_nn/book/answer_key.json`): it is there to check you, not
+> to read."""
 ZIP_NAME = "diy_nn-workbook.zip"
 ZIP_README = """\
 diy_nn, the workbook

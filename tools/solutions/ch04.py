@@ -32,19 +32,6 @@ class RMSprop:
             p -= eps * g / (np.sqrt(s) + self.stabiliser)
 
 
-def run_rule(rule, steps=5, lr=0.01):
-    """The parameters of a seeded ``Linear(3, 2)`` (float64) after ``steps`` steps of
-    ``rule`` on a fixed regression batch: what the checker compares."""
-    rng = np.random.default_rng(4)
-    X, Y = rng.standard_normal((8, 3)), rng.standard_normal((8, 2))
-    net, loss = Linear(3, 2, rng=0, dtype=np.float64), MSELoss()
-    for _ in range(steps):
-        net.zero_grad()
-        net.backward_update_gradient(X, loss.backward(Y, net(X)))
-        rule.update(net, lr)
-    return np.concatenate([p.ravel() for p, _ in net.parameters()])
-
-
 def converges(eps, rule="momentum", epochs=300):
     """True when full-batch training of Linear(1, 1) on the line data of chapter 4
     (``linear_1d(n=100, rng=0)``) with ``rule`` at learning rate ``eps`` does not
@@ -56,14 +43,6 @@ def converges(eps, rule="momentum", epochs=300):
     except DivergenceError:
         return False
     return True
-
-
-def largest_stable_rate(rule="momentum", low=0.1, high=4.0, steps=30):
-    """The largest learning rate that :func:`converges`, by bisection."""
-    for _ in range(steps):
-        mid = (low + high) / 2
-        low, high = (mid, high) if converges(mid, rule) else (low, mid)
-    return low
 
 
 def momentum_limit(mu=0.9):

@@ -1,8 +1,6 @@
 """Reference answers for chapter 5, "Multi-class" (the checkers compare with them)."""
 import numpy as np
 
-from diy_nn.activation import LeakyReLU
-from diy_nn.linear import Linear
 from diy_nn.module import Loss
 
 
@@ -39,23 +37,6 @@ def mse_softmax_gradient(s, y):
     s, y = np.asarray(s, dtype=np.float64), np.asarray(y, dtype=np.float64)
     delta = 2 * (s - y)
     return s * (delta - (delta * s).sum())
-
-
-def final_std_ratio(gain, slope=0.3, depth=20, width=256, seed=0):
-    """std of the last pre-activation over the first's, through ``depth`` layers
-    Linear(width, width) (weights normal with std ``gain / sqrt(width)``, no bias)
-    with ``LeakyReLU(slope)`` between them, on a standard normal batch."""
-    rng = np.random.default_rng(seed)
-    X = rng.standard_normal((2000, width))
-    stds = []
-    for _ in range(depth):
-        layer = Linear(width, width, bias=False, rng=rng, dtype=np.float64)
-        layer._parameters["W"][...] = rng.normal(0, gain / np.sqrt(width),
-                                                 (width, width))
-        Z = layer(X)
-        stds.append(Z.std())
-        X = LeakyReLU(slope)(Z)
-    return stds[-1] / stds[0]
 
 
 def leaky_gain(slope=0.3):

@@ -350,7 +350,11 @@ def test_the_introduction_links_the_workbooks_zip(open_page, server):
     hrefs = [a.get_attribute("href") for a in page.query_selector_all("a.download")]
     zips = [h for h in hrefs if h and h.endswith(".zip")]
     assert zips, f"the introduction links no zip (downloads: {hrefs})"
-    response = page.request.get(page.url.rsplit("/", 1)[0] + "/" + zips[0])
-    assert response.ok, f"{zips[0]}: HTTP {response.status}"
-    assert response.body()[:2] == b"PK", f"{zips[0]} is not a zip"
+    # click it, as a reader does: the browser must download a zip
+    with page.expect_download(timeout=15_000) as download:
+        page.locator(f'a.download[href="{zips[0]}"]').first.click()
+    assert download.value.failure() is None, download.value.failure()
+    assert download.value.suggested_filename.endswith(".zip")
+    with open(download.value.path(), "rb") as f:
+        assert f.read(2) == b"PK", f"{zips[0]} is not a zip"
     assert not log.errors, log.errors

@@ -10,8 +10,6 @@ Sequences are channels-last, ``(batch, length, chan)``. Nothing is kept between
 ``forward`` and ``backward``: the gradients come from ``(input, delta)`` and the
 parameters alone.
 """
-import numpy as np
-
 from .convolution import _Convolution
 from .errors import zeros
 from .init import make_parameters

@@ -13,7 +13,6 @@ and the library's own class must pass it.
 import sys
 from pathlib import Path
 
-import nbformat
 import pytest
 
 import diy_nn.book.workbook as runtime

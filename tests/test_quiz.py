@@ -3,7 +3,6 @@
 What the page does with a quiz (a click answers, every quiz accepts its own right
 answer) is checked on the built site by tests/browser/site_check.py.
 """
-import json
 import math
 import re
 

@@ -34,19 +34,6 @@ def _tagged(nb, tag):
     return [c for c in nb.cells if tag in c.metadata.get("tags", [])]
 
 
-def _text(cell):
-    """Everything a code cell showed, as text."""
-    parts = []
-    for out in cell.get("outputs", []):
-        if out.output_type == "stream":
-            parts.append(out.text)
-        elif out.output_type == "error":
-            parts.append(f"{out.ename}: {out.evalue}")
-        elif "data" in out:
-            parts.append(str(out.data.get("text/plain", "")))
-    return "\n".join(parts)
-
-
 # --- what the builder writes ---------------------------------------------------------
 
 

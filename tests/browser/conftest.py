@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from chromium import chromium_path
+from chromium import launched_chromium
 from site_pages import site_dir
 
 HERE = Path(__file__).parent
@@ -56,24 +56,10 @@ def _npm_versions():
 
 @pytest.fixture(scope="session")
 def browser():
-    path = chromium_path()
-    if path is None:
-        pytest.fail("Chromium is not installed. Install it with "
-                    "`apt-get install chromium` "
-                    "(Debian/Ubuntu; `make browser` does it when run as root), or set "
-                    "CHROMIUM=/path/to/chrome. This test never skips.", pytrace=False)
-    try:
-        from playwright.sync_api import sync_playwright
-    except ImportError:
-        pytest.fail("playwright is not installed: pip install -r requirements-test.txt "
-                    "(`make browser` does it)", pytrace=False)
     if not _npm_versions():
         pytest.fail("the page assets are not installed: run tests/browser/fetch-assets "
                     "(`make browser` does it)", pytrace=False)
-    with sync_playwright() as p:
-        chromium = p.chromium.launch(executable_path=path, args=["--no-sandbox"])
-        yield chromium
-        chromium.close()
+    yield from launched_chromium("make browser")
 
 
 class PageLog:

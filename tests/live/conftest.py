@@ -30,7 +30,7 @@ from notebook_page import INTERFACES, LiveNotebook
 
 # The browser test's helper finds Chromium for both tests.
 sys.path.insert(0, str(Path(__file__).parent.parent / "browser"))
-from chromium import chromium_path  # noqa: E402
+from chromium import launched_chromium  # noqa: E402
 
 HERE = Path(__file__).parent
 ROOT = HERE.parent.parent
@@ -64,20 +64,7 @@ def slug(text):
 
 @pytest.fixture(scope="session")
 def browser():
-    path = chromium_path()
-    if path is None:
-        pytest.fail("Chromium is not installed: `apt-get install chromium` "
-                    "(`make live` does it when run as root), or set "
-                    "CHROMIUM=/path/to/chrome. This test never skips.", pytrace=False)
-    try:
-        from playwright.sync_api import sync_playwright
-    except ImportError:
-        pytest.fail("playwright is not installed: pip install -r requirements-test.txt "
-                    "(`make live` does it)", pytrace=False)
-    with sync_playwright() as p:
-        chromium = p.chromium.launch(executable_path=path, args=["--no-sandbox"])
-        yield chromium
-        chromium.close()
+    yield from launched_chromium("make live")
 
 
 @pytest.fixture(scope="session")

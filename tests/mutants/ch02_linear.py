@@ -1,6 +1,4 @@
 """Chapter 2: Linear and MSELoss."""
-import numpy as np
-
 import diy_nn as nn
 
 from . import mutant

@@ -5,6 +5,13 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 NOTEBOOKS := $(sort $(wildcard book/*.ipynb))
+# The chapters that take longest to execute (benchmarks/README.md), then the others
+SLOWEST := $(addprefix book/,$(addsuffix .ipynb,08_going_further 06_autoencoder 05_multiclass 07_convolution))
+LONGEST_FIRST := $(filter $(NOTEBOOKS),$(SLOWEST)) $(filter-out $(SLOWEST),$(NOTEBOOKS))
+# The chapters' stored outputs, nbval and the chapter times all come from kernels with
+# one thread for NumPy's BLAS and for OpenMP (scikit-learn): the number of threads
+# moves a training's last digits, and so its results.
+ONE_THREAD := OPENBLAS_NUM_THREADS=1 OMP_NUM_THREADS=1
 
 .PHONY: book test unit notebooks nbval browser live benchmark chapter-times clean workbook
 
@@ -43,9 +50,14 @@ unit: $(VENV)/.oracle
 	DIY_NN_REQUIRE_TORCH=1 $(BIN)/python -m pytest tests
 
 # MATPLOTLIBRC: plt.show() fails on a figure whose titles overlap (diy_nn.book.figcheck).
+# Two chapters at a time (pytest-xdist), each whole in one worker and one kernel
+# (--dist loadfile), the longest first so that the two workers end together, with one
+# BLAS and OpenMP thread a process: two processes of two BLAS threads each on two cores
+# ran 5 times slower than with one (benchmarks/README.md, "The book's own time").
 nbval: $(STAMP)
-	MATPLOTLIBRC=$(CURDIR)/.ci/matplotlibrc $(BIN)/python -m pytest --nbval-lax --nbval-current-env \
-		-p no:cacheprovider --nbval-sanitize-with .ci/nbval-sanitize.cfg book
+	$(ONE_THREAD) MATPLOTLIBRC=$(CURDIR)/.ci/matplotlibrc $(BIN)/python -m pytest --nbval-lax \
+		--nbval-current-env -p no:cacheprovider --nbval-sanitize-with .ci/nbval-sanitize.cfg \
+		-n 2 --dist loadfile --no-loadscope-reorder $(LONGEST_FIRST)
 
 ## browser: build the site, serve it on localhost, open every page in headless Chromium
 ## (tests/browser; Chromium and npm come from apt-get when missing and run as root)
@@ -75,7 +87,9 @@ notebooks: $(STAMP)
 	# MPLBACKEND=Agg (as .ci/run sets it) would keep the figures out of the stored outputs.
 	# MATPLOTLIBRC: as in nbval, a figure whose titles overlap fails the run.
 	# No timing metadata: a re-executed cell changes only where its output does.
-	env -u MPLBACKEND MATPLOTLIBRC=$(CURDIR)/.ci/matplotlibrc \
+	# One chapter at a time: two kernels started together can get the same TCP port
+	# (conftest.py).
+	env -u MPLBACKEND $(ONE_THREAD) MATPLOTLIBRC=$(CURDIR)/.ci/matplotlibrc \
 		$(BIN)/jupyter nbconvert --to notebook --execute --inplace \
 		--ExecutePreprocessor.record_timing=False $(NOTEBOOKS)
 
@@ -97,7 +111,7 @@ benchmark: $(VENV)/.oracle
 
 ## chapter-times: execute each chapter in a fresh kernel, write the times into benchmarks/README.md
 chapter-times: $(STAMP)
-	$(BIN)/python benchmarks/chapter_times.py
+	$(ONE_THREAD) $(BIN)/python benchmarks/chapter_times.py
 
 clean:
 	rm -rf _build

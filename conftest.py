@@ -4,14 +4,17 @@
 Each chapter starts a Jupyter kernel on free TCP ports that its parent process
 looks up a moment before the kernel binds them: two kernels started in the same
 second can be handed the same port, and one of them dies ("Address already in
-use"; it happened in one of the first two runs that started two chapters together). So the second
-worker starts its first chapter a few seconds after the first worker; later
-chapters start whenever the one before ends, at times that do not coincide.
+use": it happened in one of the first two runs that started two chapters
+together). So the second worker starts its first chapter a few seconds after
+the first; later chapters start whenever the one before ends, at times that
+seldom coincide.
 """
 import os
 import time
 
-SECOND_WORKER_DELAY = 5        # seconds: a kernel is up in about 2 on 2 cores
+# seconds: chapter 1 runs in 2.4 s here, its kernel's start included
+# (benchmarks/README.md, the chapter times)
+SECOND_WORKER_DELAY = 5
 _started = False
 
 

@@ -19,8 +19,8 @@ ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 
 
 def worker(seed, epochs):
-    import numpy as np  # noqa: F401  (the chapter's cell uses it)
-    import diy_nn as nn  # noqa: F401
+    import numpy as np
+    import diy_nn as nn
     from diy_nn.datasets import load_usps
     with open(os.path.join(ROOT, "book", "08_going_further.ipynb")) as f:
         cells = json.load(f)["cells"]

@@ -8,9 +8,9 @@ NOTEBOOKS := $(sort $(wildcard book/*.ipynb))
 # The chapters that take longest to execute (benchmarks/README.md), then the others
 SLOWEST := $(addprefix book/,$(addsuffix .ipynb,08_going_further 06_autoencoder 05_multiclass 07_convolution))
 LONGEST_FIRST := $(filter $(NOTEBOOKS),$(SLOWEST)) $(filter-out $(SLOWEST),$(NOTEBOOKS))
-# The chapters' stored outputs, nbval and the chapter times all come from kernels with
-# one thread for NumPy's BLAS and for OpenMP (scikit-learn): the number of threads
-# moves a training's last digits, and so its results.
+# The chapters' stored outputs and nbval come from kernels with one thread for NumPy's
+# BLAS and for OpenMP (scikit-learn): the number of threads moves a training's last
+# digits, and so its results. (benchmarks/chapter_times.py sets the same.)
 ONE_THREAD := OPENBLAS_NUM_THREADS=1 OMP_NUM_THREADS=1
 
 .PHONY: book test unit notebooks nbval browser live benchmark chapter-times clean workbook
@@ -111,7 +111,7 @@ benchmark: $(VENV)/.oracle
 
 ## chapter-times: execute each chapter in a fresh kernel, write the times into benchmarks/README.md
 chapter-times: $(STAMP)
-	$(ONE_THREAD) $(BIN)/python benchmarks/chapter_times.py
+	$(BIN)/python benchmarks/chapter_times.py
 
 clean:
 	rm -rf _build

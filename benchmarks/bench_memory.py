@@ -1,6 +1,6 @@
 """Peak memory of chapter 8's network on MNIST-sized data, in fresh processes.
 
-The network is chapter 8's ``cnn((16, 32), side=28)``:
+The network is chapter 8's ``cnn((16, 32), side=28)``, read from the chapter:
 Conv2D(3, 1, 16, padding=1)-MaxPool2D(2)-ReLU-Conv2D(3, 16, 32, padding=1)-
 MaxPool2D(2)-ReLU-Flatten-Linear(1568, 128)-ReLU-Linear(128, 10).
 
@@ -36,6 +36,7 @@ CHILD = r"""
 import json, resource, sys, time
 import numpy as np
 import diy_nn as nn
+from chapter_code import chapter_functions
 
 mode = sys.argv[1]
 
@@ -51,25 +52,12 @@ def current_mib():
         return int(f.read().split()[1]) * resource.getpagesize() / 2**20
 
 
-def cnn(channels=(16, 32), hidden=128, side=28, rng=0):
-    # Chapter 8's network (book/08_going_further.ipynb, function cnn).
-    rng = np.random.default_rng(rng)
-    layers, c_in = [], 1
-    for c in channels:
-        layers += [nn.Conv2D(3, c_in, c, padding=1, init="he", rng=rng),
-                   nn.MaxPool2D(2), nn.ReLU()]
-        c_in, side = c, side // 2
-    layers += [nn.Flatten(), nn.Linear(side * side * c_in, hidden, init="he", rng=rng),
-               nn.ReLU(), nn.Linear(hidden, 10, rng=rng)]
-    return nn.Sequential(*layers)
-
-
 rng = np.random.default_rng(0)
 X_test = rng.random((10000, 28, 28, 1), dtype=np.float32)
 if mode == "training":
     X = rng.random((60000, 28, 28, 1), dtype=np.float32)
     y = rng.integers(0, 10, size=60000)
-net = cnn()
+net = chapter_functions("08_going_further", "cnn")["cnn"](side=28)
 net(X_test[:2])                       # imports and first allocations
 data = current_mib()
 start = time.perf_counter()
@@ -95,7 +83,7 @@ MODES = ("predict", "eval call", "training call", "training")
 
 def measure_one(mode):
     env = dict(os.environ)
-    env["PYTHONPATH"] = ROOT + os.pathsep + env.get("PYTHONPATH", "")
+    env["PYTHONPATH"] = os.pathsep.join([ROOT, HERE, env.get("PYTHONPATH", "")])
     env.setdefault("OPENBLAS_NUM_THREADS", "1")
     out = subprocess.run([sys.executable, "-c", CHILD, mode], capture_output=True,
                          text=True, env=env)

@@ -5,7 +5,8 @@
 
 executes every ``book/*.ipynb`` (a copy: the chapters are not touched) in a fresh
 Jupyter kernel with nbclient, in the environment ``make nbval`` gives them
-(``MPLBACKEND=Agg``, ``MATPLOTLIBRC=.ci/matplotlibrc``), one after the other,
+(``MPLBACKEND=Agg``, ``MATPLOTLIBRC=.ci/matplotlibrc``, one BLAS and OpenMP
+thread: ``OPENBLAS_NUM_THREADS=1``, ``OMP_NUM_THREADS=1``), one after the other,
 and writes a table of the wall times, with each chapter's slowest cells and
 the machine's load average, between the markers ``<!-- chapter-times -->``
 and ``<!-- /chapter-times -->`` of ``--readme``. Set ``DIY_NN_DATA`` as for
@@ -110,12 +111,13 @@ def main(argv=None):
     args = parser.parse_args(argv)
     os.environ["MPLBACKEND"] = "Agg"
     os.environ["MATPLOTLIBRC"] = os.path.join(ROOT, ".ci", "matplotlibrc")
+    os.environ["OPENBLAS_NUM_THREADS"] = os.environ["OMP_NUM_THREADS"] = "1"
     paths = sorted(glob.glob(os.path.join(ROOT, "book", "*.ipynb")))
     if args.only:
         paths = [p for p in paths if os.path.basename(p)[:-6] in args.only]
     result = {"date": datetime.date.today().isoformat(), "cpus": os.cpu_count(),
               "load_start": os.getloadavg()[0], "chapters": [],
-              "blas_threads_env": os.environ.get("OPENBLAS_NUM_THREADS", "unset")}
+              "blas_threads_env": os.environ["OPENBLAS_NUM_THREADS"]}
     for path in paths:
         ch = run_chapter(path, args.timeout)
         print(f"{ch['chapter']:<28} {ch['seconds']:7.1f} s   load "

@@ -9,30 +9,21 @@ measurement behind `make nbval`'s one thread a process (benchmarks/README.md,
 "The book's own time"). Set ``DIY_NN_DATA`` as for ``make nbval``.
 """
 import argparse
-import json
 import os
 import subprocess
 import sys
 import time
 
-ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
-
 
 def worker(seed, epochs):
-    import numpy as np
-    import diy_nn as nn
+    from chapter_code import chapter_functions
     from diy_nn.datasets import load_usps
-    with open(os.path.join(ROOT, "book", "08_going_further.ipynb")) as f:
-        cells = json.load(f)["cells"]
-    source = next("".join(c["source"]) for c in cells
-                  if c["cell_type"] == "code" and "def cnn(" in "".join(c["source"]))
-    namespace = {"np": np, "nn": nn}
-    exec(source, namespace)
+    chapter = chapter_functions("08_going_further", "cnn")
     usps = load_usps(flat=False)
-    net = namespace["cnn"]((16, 32), side=16, rng=seed)
+    net = chapter["cnn"]((16, 32), side=16, rng=seed)
     start = time.perf_counter()
-    namespace["fit"](net, usps.X_train, usps.y_train,
-                     namespace["cosine"](8e-3, epochs), seed=seed)
+    chapter["fit"](net, usps.X_train, usps.y_train, chapter["cosine"](8e-3, epochs),
+                   seed=seed)
     print(f"{time.perf_counter() - start:.1f}")
 
 
